@@ -1,0 +1,25 @@
+package dev.rollguard.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AnalysisStatus {
+
+  @JsonPropertyDescription("Analysis: the new revision is being judged. Recovery: the stable revision is checked after a rollback.")
+  public Kind kind;
+
+  @JsonPropertyDescription("Hash of the revision under analysis.")
+  public String revision;
+
+  public String startedAt;
+
+  @JsonPropertyDescription("Time of the last completed measurement round.")
+  public String lastMeasuredAt;
+
+  public List<GuardStatus> guards = new ArrayList<>();
+
+  public enum Kind { Analysis, Recovery }
+}

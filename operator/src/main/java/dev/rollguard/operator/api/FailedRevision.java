@@ -1,0 +1,16 @@
+package dev.rollguard.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FailedRevision {
+  public String hash;
+  public List<String> images = new ArrayList<>();
+  public String failedAt;
+  public String reason;
+  public String guard;
+  public Double value;
+  public String threshold;
+}

@@ -1,0 +1,46 @@
+package dev.rollguard.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.max) || has(self.min) || has(self.maxIncrease)",
+    message = "a guard needs at least one bound: max, min or maxIncrease")
+@ValidationRule(value = "!has(self.min) || !has(self.max) || self.min <= self.max",
+    message = "min must not be greater than max", fieldPath = ".min")
+public class GuardSpec {
+
+  @Required
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = 63)
+  @JsonPropertyDescription("Name of the guard, unique in the Rollout; used in status, events and metrics.")
+  public String name;
+
+  @Required
+  @Size(min = 1, max = 4096)
+  @ValidationRule(value = "self.trim() != ''", message = "query must not be blank")
+  @JsonPropertyDescription("PromQL expression returning one number (a scalar or a one-element vector).")
+  public String query;
+
+  @JsonPropertyDescription("Breach when the value is above this.")
+  public Double max;
+
+  @JsonPropertyDescription("Breach when the value is below this.")
+  public Double min;
+
+  @Size(max = 32)
+  @Pattern("^([0-9]+(\\.[0-9]+)?%|\\+[0-9]+(\\.[0-9]+)?)$")
+  @JsonPropertyDescription("Breach when the value exceeds the baseline measured just before the deploy by more than this: \"50%\" (relative) or \"+40\" (absolute).")
+  public String maxIncrease;
+
+  public GuardSpec() {}
+
+  public GuardSpec(String name, String query) {
+    this.name = name;
+    this.query = query;
+  }
+}

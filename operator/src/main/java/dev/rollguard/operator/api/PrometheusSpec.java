@@ -1,0 +1,24 @@
+package dev.rollguard.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PrometheusSpec {
+
+  @Size(max = 2048)
+  @Pattern("^https?://.+")
+  @JsonPropertyDescription("Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring.svc:9090.")
+  public String address;
+
+  @Size(max = 32)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @JsonPropertyDescription("Time limit of one query, e.g. 5s. Default 5s.")
+  public String timeout;
+
+  @JsonPropertyDescription("A Secret key in the Rollout's namespace holding a bearer token for Prometheus.")
+  public SecretKeyRef bearerTokenSecretRef;
+}

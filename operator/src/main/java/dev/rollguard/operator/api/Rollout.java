@@ -1,0 +1,33 @@
+package dev.rollguard.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Guards every deploy of one Deployment and rolls it back to its last stable revision. */
+@Group(Rollout.GROUP)
+@Version(Rollout.VERSION)
+@ShortNames("rg")
+@AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.workloadRef.name",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Current", jsonPath = ".status.currentRevision.images[0]",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Stable", jsonPath = ".status.stableRevision.images[0]",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
+
+  public static final String GROUP = "rollguard.dev";
+  public static final String VERSION = "v1alpha1";
+
+  @Override
+  protected RolloutStatus initStatus() {
+    return new RolloutStatus();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.rollguard.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rollguard.testing.CommandResult;
+import dev.rollguard.testing.LocalPlatform;
+import dev.rollguard.testing.Platform;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Invalid Rollouts are refused by the real API server at {@code kubectl apply} time, with a
+ * message that names the field, thanks to the schema and CEL rules of the committed CRD.
+ */
+@LocalPlatform(apiServer = true)
+class RolloutValidationTest {
+
+  private static final String VALID_GUARD = "{name: db, query: 'sum(pg_stat_activity_count)', max: 150}";
+
+  @BeforeAll
+  static void installCrd(Platform platform) {
+    platform.kubectl("apply", "-f", CrdDriftTest.committedCrd().toString()).orThrow();
+    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+        .orThrow();
+  }
+
+  @Test
+  void aCompleteRolloutIsAcceptedAndDefaultsAreFilledIn(Platform platform) {
+    String rollout = """
+        apiVersion: rollguard.dev/v1alpha1
+        kind: Rollout
+        metadata: {name: checkout, namespace: default}
+        spec:
+          workloadRef: {apiVersion: apps/v1, kind: Deployment, name: checkout}
+          prometheus: {address: "http://prometheus.monitoring.svc:9090", timeout: 5s}
+          analysis: {initialDelay: 30s, bakeTime: 10m}
+          guards:
+          - {name: db-connections, query: 'sum(pg_stat_activity_count{datname="shop"})', max: 150, maxIncrease: "50%"}
+          - {name: error-rate, query: 'sum(rate(http_requests_total{code=~"5.."}[1m]))', max: 0.05}
+          - {name: throughput, query: 'sum(rate(http_requests_total[1m]))', min: 1, maxIncrease: "+40"}
+        """;
+    CommandResult applied = platform.kubectlWithInput(rollout, "apply", "-f", "-");
+    assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+
+    String defaults = platform.kubectl("get", "rollout", "checkout", "-o",
+        "jsonpath={.spec.analysis.interval} {.spec.analysis.failureLimit} {.spec.analysis.onInconclusive} "
+            + "{.spec.rollback.mode}{.spec.workloadRef.apiVersion}").orThrow().stdout();
+    assertThat(defaults).isEqualTo("15s 2 Hold apps/v1");
+
+    String table = platform.kubectl("get", "rollouts").orThrow().stdout();
+    assertThat(table.lines().findFirst().orElseThrow())
+        .contains("TARGET").contains("PHASE").contains("CURRENT").contains("STABLE").contains("MESSAGE");
+    assertThat(platform.kubectl("get", "rg", "checkout", "-o", "name").orThrow().stdout().strip())
+        .isEqualTo("rollout.rollguard.dev/checkout");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      missing query        | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, max: 1}]                              | spec.guards[0].query: Required value
+      blank query          | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: '  ', max: 1}]                 | query must not be blank
+      bad duration         | workloadRef: {kind: Deployment, name: web}; analysis: {interval: 15 seconds}; guards: [GUARD]         | spec.analysis.interval: Invalid value: "15 seconds": must be a duration such as 30s, 10m or 1h30m
+      min above max        | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, min: 10, max: 5}]           | spec.guards[0].min: Invalid value: min must not be greater than max
+      no guards            | workloadRef: {kind: Deployment, name: web}; guards: []                                                | spec.guards: Invalid value: 0: spec.guards in body should have at least 1 items
+      guards missing       | workloadRef: {kind: Deployment, name: web}                                                            | spec.guards: Required value
+      guard without bound  | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up}]                           | spec.guards[0]: Invalid value: a guard needs at least one bound: max, min or maxIncrease
+      duplicate guard name | workloadRef: {kind: Deployment, name: web}; guards: [GUARD, GUARD]                                    | spec.guards: Invalid value: guard names must be unique
+      bad maxIncrease      | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, maxIncrease: lots}]        | spec.guards[0].maxIncrease: Invalid value: "lots"
+      unknown workload     | workloadRef: {kind: StatefulSet, name: web}; guards: [GUARD]                                          | spec.workloadRef.kind: Invalid value: workloadRef must be an apps/v1 Deployment
+      missing workload     | guards: [GUARD]                                                                                       | spec.workloadRef: Required value
+      bad failureLimit     | workloadRef: {kind: Deployment, name: web}; analysis: {failureLimit: 0}; guards: [GUARD]              | spec.analysis.failureLimit: Invalid value: 0: spec.analysis.failureLimit in body should be greater than or equal to 1
+      unknown mode         | workloadRef: {kind: Deployment, name: web}; rollback: {mode: Sometimes}; guards: [GUARD]              | spec.rollback.mode: Unsupported value: "Sometimes"
+      bad prometheus url   | workloadRef: {kind: Deployment, name: web}; prometheus: {address: 'prometheus:9090'}; guards: [GUARD] | spec.prometheus.address: Invalid value: "prometheus:9090"
+      """)
+  void anInvalidRolloutIsRefusedWithAMessageNamingTheField(String rule, String spec, String expected,
+      Platform platform) {
+    String name = rule.replace(' ', '-');
+    String yaml = """
+        apiVersion: rollguard.dev/v1alpha1
+        kind: Rollout
+        metadata: {name: %s, namespace: default}
+        spec:
+          %s
+        """.formatted(name, spec.replace("GUARD", VALID_GUARD).replace("; ", "\n  "));
+
+    CommandResult result = platform.kubectlWithInput(yaml, "apply", "-f", "-");
+
+    assertThat(result.exitCode()).as("kubectl apply of an invalid Rollout (%s)", rule).isNotZero();
+    assertThat(result.stderr()).contains("The Rollout \"" + name + "\" is invalid").contains(expected);
+    assertThat(platform.kubectl("get", "rollout", name).exitCode()).as("nothing was stored").isNotZero();
+  }
+}
