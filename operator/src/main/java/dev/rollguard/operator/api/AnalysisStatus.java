@@ -16,6 +16,9 @@ public class AnalysisStatus {
 
   public String startedAt;
 
+  @JsonPropertyDescription("When the pre-deploy baseline was last queried.")
+  public String baselineAttemptedAt;
+
   @JsonPropertyDescription("Time of the last completed measurement round.")
   public String lastMeasuredAt;
 

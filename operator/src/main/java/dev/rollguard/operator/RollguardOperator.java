@@ -1,0 +1,163 @@
+package dev.rollguard.operator;
+
+import dev.rollguard.operator.events.EventRecorder;
+import dev.rollguard.operator.metrics.PrometheusMetricsSource;
+import dev.rollguard.operator.observability.HealthServer;
+import dev.rollguard.operator.observability.MetricsServer;
+import dev.rollguard.operator.observability.OperatorMetrics;
+import dev.rollguard.operator.reconcile.ActionExecutor;
+import dev.rollguard.operator.reconcile.MeasurementJobs;
+import dev.rollguard.operator.reconcile.MeasurementScheduler;
+import dev.rollguard.operator.reconcile.RolloutDecider;
+import dev.rollguard.operator.reconcile.RolloutReconciler;
+import dev.rollguard.operator.rollback.RevisionStore;
+import dev.rollguard.operator.rollback.TemplateRestorer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running operator: wires the parts together, starts them, and stops them in order. */
+public final class RollguardOperator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RollguardOperator.class);
+
+  private final OperatorOptions options;
+  private final KubernetesClient client;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ScheduledExecutorService timer;
+  private final EventRecorder events;
+  private final MeasurementScheduler scheduler;
+  private final Operator operator;
+  private MetricsServer metricsServer;
+  private HealthServer healthServer;
+
+  public RollguardOperator(OperatorOptions options) {
+    this.options = options;
+    this.client = buildClient(options);
+    Clock clock = Clock.systemUTC();
+    OperatorMetrics metrics = new OperatorMetrics(registry);
+    OperatorMetrics.registerJvmMetrics(registry);
+    this.timer = Executors.newScheduledThreadPool(options.measurementThreads(), daemon("rollguard-measure"));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(timer).build();
+    this.events = new EventRecorder(client, clock, identity());
+    RolloutReconciler reconciler = new RolloutReconciler(new RolloutDecider(clock),
+        new MeasurementJobs(client, options.prometheusUrl()),
+        new ActionExecutor(new RevisionStore(client), new TemplateRestorer(client), events, metrics),
+        metrics, clock);
+    this.scheduler = new MeasurementScheduler(new PrometheusMetricsSource(http, metrics::queryCompleted), timer,
+        clock, reconciler::wake);
+    reconciler.useScheduler(scheduler);
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client).withConcurrentReconciliationThreads(options.reconcileThreads())
+          .withCloseClientOnStop(false);
+      if (options.leaderElection()) {
+        var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(options.leaderElectionLease())
+            .withIdentity(identity());
+        options.leaderElectionNamespace().ifPresent(election::withLeaseNamespace);
+        o.withLeaderElectionConfiguration(election.build());
+      }
+    });
+    operator.register(reconciler, override -> {
+      if (options.watchesAllNamespaces()) {
+        override.watchingAllNamespaces();
+      } else {
+        override.settingNamespaces(options.namespaces());
+      }
+    });
+  }
+
+  public void start() {
+    metricsServer = MetricsServer.start(options.metricsPort(), registry);
+    healthServer = HealthServer.start(options.healthPort(), Optional::empty, this::notReadyReason);
+    operator.start();
+    LOG.info("Rollguard operator started ({}); metrics on port {}, health on port {}", options,
+        metricsServer.port(), healthServer.port());
+  }
+
+  public int metricsPort() {
+    return metricsServer.port();
+  }
+
+  public int healthPort() {
+    return healthServer.port();
+  }
+
+  private Optional<String> notReadyReason() {
+    var runtime = operator.getRuntimeInfo();
+    if (!runtime.isStarted()) {
+      return Optional.of("operator not started (waiting for caches or leadership)");
+    }
+    if (!runtime.allEventSourcesAreHealthy()) {
+      return Optional.of("unhealthy event sources: " + runtime.unhealthyEventSources().keySet());
+    }
+    return Optional.empty();
+  }
+
+  /** Stops taking work, lets running reconciles finish, then closes the rest. */
+  @Override
+  public void close() {
+    LOG.info("Rollguard operator stopping");
+    operator.stop();
+    scheduler.close();
+    timer.shutdownNow();
+    events.close();
+    if (healthServer != null) {
+      healthServer.close();
+    }
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    client.close();
+  }
+
+  private static KubernetesClient buildClient(OperatorOptions options) {
+    Optional<Config> config = options.kubeconfig().map(path -> {
+      try {
+        return Config.fromKubeconfig(Files.readString(path));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read --kubeconfig " + path, e);
+      }
+    });
+    KubernetesClientBuilder builder = new KubernetesClientBuilder();
+    config.ifPresent(builder::withConfig);
+    return builder.build();
+  }
+
+  private static String identity() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null) {
+      return pod;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    } catch (IOException e) {
+      return "rollguard-" + ProcessHandle.current().pid();
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

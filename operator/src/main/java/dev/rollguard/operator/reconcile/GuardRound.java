@@ -1,0 +1,103 @@
+package dev.rollguard.operator.reconcile;
+
+import dev.rollguard.operator.analysis.GuardBounds;
+import dev.rollguard.operator.analysis.GuardEvaluation;
+import dev.rollguard.operator.api.AnalysisStatus;
+import dev.rollguard.operator.api.GuardSpec;
+import dev.rollguard.operator.api.GuardStatus;
+import dev.rollguard.operator.api.GuardStatus.Verdict;
+import dev.rollguard.operator.metrics.Measurement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/** Applies measurements to the per-guard status: values, verdicts and consecutive counts. */
+final class GuardRound {
+
+  private GuardRound() {}
+
+  /** Makes the guard statuses follow the spec's guards (added ones Pending, removed ones gone). */
+  static void sync(AnalysisStatus analysis, List<GuardSpec> guards) {
+    List<GuardStatus> synced = new ArrayList<>();
+    for (GuardSpec spec : guards) {
+      GuardStatus existing = find(analysis, spec.name);
+      synced.add(existing != null ? existing : pending(spec.name));
+    }
+    analysis.guards = synced;
+  }
+
+  static GuardStatus pending(String name) {
+    GuardStatus status = new GuardStatus();
+    status.name = name;
+    status.verdict = Verdict.Pending;
+    return status;
+  }
+
+  static GuardStatus find(AnalysisStatus analysis, String name) {
+    return analysis.guards.stream().filter(g -> name.equals(g.name)).findFirst().orElse(null);
+  }
+
+  /** Records the pre-deploy values of guards that do not have one yet. */
+  static void applyBaseline(AnalysisStatus analysis, MeasurementRound round, String attemptedAt) {
+    analysis.baselineAttemptedAt = attemptedAt;
+    for (GuardStatus guard : analysis.guards) {
+      Measurement m = round.results().get(guard.name);
+      if (m == null || guard.baseline != null) {
+        continue;
+      }
+      if (m instanceof Measurement.Value value) {
+        guard.baseline = value.value();
+        guard.baselineError = null;
+      } else if (m instanceof Measurement.Inconclusive inconclusive) {
+        guard.baselineError = inconclusive.reason();
+      }
+    }
+  }
+
+  /** Judges each guard's new value; returns the guards in the order of the spec. */
+  static void apply(AnalysisStatus analysis, List<GuardSpec> specs, MeasurementRound round) {
+    Map<String, Measurement> results = round.results();
+    for (GuardSpec spec : specs) {
+      GuardStatus guard = find(analysis, spec.name);
+      Measurement m = results.get(spec.name);
+      if (guard == null || m == null) {
+        continue;
+      }
+      guard.at = Times.format(round.at());
+      if (m instanceof Measurement.Value value) {
+        judge(guard, GuardBounds.of(spec), value.value());
+      } else if (m instanceof Measurement.Inconclusive inconclusive) {
+        guard.value = null;
+        guard.verdict = Verdict.Inconclusive;
+        guard.reason = inconclusive.reason();
+        guard.consecutiveInconclusive = count(guard.consecutiveInconclusive) + 1;
+      }
+    }
+    analysis.lastMeasuredAt = Times.format(round.at());
+  }
+
+  private static void judge(GuardStatus guard, GuardBounds bounds, double value) {
+    OptionalDouble baseline = guard.baseline == null ? OptionalDouble.empty() : OptionalDouble.of(guard.baseline);
+    GuardEvaluation evaluation = bounds.evaluate(value, baseline);
+    guard.value = value;
+    guard.threshold = evaluation.threshold();
+    guard.verdict = evaluation.verdict();
+    guard.reason = evaluation.reason().isEmpty() ? null : evaluation.reason();
+    switch (evaluation.verdict()) {
+      case Breach -> {
+        guard.consecutiveBreaches = count(guard.consecutiveBreaches) + 1;
+        guard.consecutiveInconclusive = 0;
+      }
+      case Pass -> {
+        guard.consecutiveBreaches = 0;
+        guard.consecutiveInconclusive = 0;
+      }
+      default -> guard.consecutiveInconclusive = count(guard.consecutiveInconclusive) + 1;
+    }
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

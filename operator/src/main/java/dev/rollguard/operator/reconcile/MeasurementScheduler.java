@@ -1,0 +1,157 @@
+package dev.rollguard.operator.reconcile;
+
+import dev.rollguard.operator.metrics.Measurement;
+import dev.rollguard.operator.metrics.MetricsSource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs measurement rounds on their own schedule, off the reconcile threads: one shared timer,
+ * no thread per Rollout, queries sent asynchronously. A finished round waits in the Rollout's
+ * inbox and wakes its reconcile; the reconciler acknowledges it once its status is written.
+ */
+public final class MeasurementScheduler implements AutoCloseable {
+
+  /** Rounds kept per Rollout while unacknowledged; older ones are of no use. */
+  private static final int INBOX_LIMIT = 8;
+
+  private final MetricsSource source;
+  private final ScheduledExecutorService timer;
+  private final Clock clock;
+  private final Consumer<ResourceID> wake;
+  private final Map<ResourceID, Scheduled> scheduled = new ConcurrentHashMap<>();
+  private final Map<ResourceID, List<MeasurementRound>> inbox = new ConcurrentHashMap<>();
+  /** The last round delivered per Rollout: asking for it again must not measure twice. */
+  private final Map<ResourceID, MeasurementJob> delivered = new ConcurrentHashMap<>();
+
+  public MeasurementScheduler(MetricsSource source, ScheduledExecutorService timer, Clock clock,
+      Consumer<ResourceID> wake) {
+    this.source = source;
+    this.timer = timer;
+    this.clock = clock;
+    this.wake = wake;
+  }
+
+  /**
+   * Runs {@code job} at its due time. Asking again for the same round (a reconcile that ran
+   * before the result was recorded) does nothing; asking for another round replaces it.
+   */
+  public void schedule(ResourceID rollout, MeasurementJob job) {
+    MeasurementJob last = delivered.get(rollout);
+    if (last != null && last.sameRound(job)) {
+      return;
+    }
+    scheduled.compute(rollout, (id, current) -> {
+      if (current != null && current.job.sameRound(job)) {
+        return current;
+      }
+      if (current != null) {
+        current.future.cancel(false);
+      }
+      long delay = Math.max(0, Duration.between(clock.instant(), job.request().due()).toMillis());
+      Scheduled next = new Scheduled(job);
+      next.future = timer.schedule(() -> run(id, next), delay, TimeUnit.MILLISECONDS);
+      return next;
+    });
+  }
+
+  /** Finished rounds not yet acknowledged. */
+  public List<MeasurementRound> completed(ResourceID rollout) {
+    List<MeasurementRound> rounds = inbox.get(rollout);
+    if (rounds == null) {
+      return List.of();
+    }
+    synchronized (rounds) {
+      return List.copyOf(rounds);
+    }
+  }
+
+  /** The status recording these rounds was written: drop them. */
+  public void acknowledge(ResourceID rollout, List<MeasurementRound> rounds) {
+    if (rounds.isEmpty()) {
+      return;
+    }
+    inbox.computeIfPresent(rollout, (id, pending) -> {
+      synchronized (pending) {
+        pending.removeAll(rounds);
+        return pending.isEmpty() ? null : pending;
+      }
+    });
+  }
+
+  /** Nothing to measure for this Rollout now (it is not analysing, or it was deleted). */
+  public void cancel(ResourceID rollout) {
+    Scheduled current = scheduled.remove(rollout);
+    if (current != null) {
+      current.future.cancel(false);
+    }
+  }
+
+  public void forget(ResourceID rollout) {
+    cancel(rollout);
+    inbox.remove(rollout);
+    delivered.remove(rollout);
+  }
+
+  /** Rollouts with a round scheduled or running; for metrics and tests. */
+  public int scheduledCount() {
+    return scheduled.size();
+  }
+
+  private void run(ResourceID rollout, Scheduled entry) {
+    MeasurementJob job = entry.job;
+    Instant at = job.request().evaluateAt().orElseGet(clock::instant);
+    Map<String, CompletableFuture<Measurement>> pending = new LinkedHashMap<>();
+    job.queries().forEach((guard, query) -> pending.put(guard, job.unavailable()
+        .<CompletableFuture<Measurement>>map(reason -> CompletableFuture.completedFuture(
+            new Measurement.Inconclusive(at, Measurement.Cause.UNREACHABLE, reason)))
+        .orElseGet(() -> source.instant(job.target().orElseThrow(), query, at))));
+    CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+      Map<String, Measurement> results = new LinkedHashMap<>();
+      pending.forEach((guard, future) -> results.put(guard, future.getNow(
+          new Measurement.Inconclusive(at, Measurement.Cause.BAD_RESPONSE, "measurement failed: " + error))));
+      delivered.put(rollout, job);
+      scheduled.remove(rollout, entry);
+      deliver(rollout, new MeasurementRound(job.request().purpose(), job.request().revision(), at, results));
+    });
+  }
+
+  private void deliver(ResourceID rollout, MeasurementRound round) {
+    List<MeasurementRound> rounds = inbox.computeIfAbsent(rollout, id -> new ArrayList<>());
+    synchronized (rounds) {
+      rounds.add(round);
+      while (rounds.size() > INBOX_LIMIT) {
+        rounds.remove(0);
+      }
+    }
+    inbox.putIfAbsent(rollout, rounds);
+    wake.accept(rollout);
+  }
+
+  @Override
+  public void close() {
+    scheduled.values().forEach(s -> s.future.cancel(false));
+    scheduled.clear();
+  }
+
+  private static final class Scheduled {
+    final MeasurementJob job;
+    volatile ScheduledFuture<?> future;
+
+    Scheduled(MeasurementJob job) {
+      this.job = job;
+    }
+  }
+}

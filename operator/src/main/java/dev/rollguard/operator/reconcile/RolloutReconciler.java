@@ -1,0 +1,164 @@
+package dev.rollguard.operator.reconcile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollguard.operator.api.Rollout;
+import dev.rollguard.operator.api.RolloutStatus;
+import dev.rollguard.operator.observability.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Observe, decide, act. Observes the Rollout, its Deployment (from a narrow informer, found
+ * through an index, never owned) and finished measurement rounds; asks the {@link RolloutDecider};
+ * carries out the actions, then writes the status, then acknowledges the measurements it recorded.
+ */
+@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false)
+public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> {
+
+  static final String WORKLOAD_INDEX = "rollouts-by-workload";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RolloutDecider decider;
+  private final MeasurementJobs jobs;
+  private final ActionExecutor executor;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final SimpleInboundEventSource<Rollout> measured = new SimpleInboundEventSource<>("measurements");
+  private volatile MeasurementScheduler scheduler;
+
+  public RolloutReconciler(RolloutDecider decider, MeasurementJobs jobs, ActionExecutor executor,
+      OperatorMetrics metrics, Clock clock) {
+    this.decider = decider;
+    this.jobs = jobs;
+    this.executor = executor;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** The scheduler wakes a Rollout's reconcile when a measurement round finishes. */
+  public void useScheduler(MeasurementScheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** Handed to the scheduler: a finished round becomes an event for its Rollout. */
+  public void wake(ResourceID rollout) {
+    measured.propagateEvent(rollout);
+  }
+
+  @Override
+  public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
+    context.getPrimaryCache().addIndexer(WORKLOAD_INDEX, rollout -> List.of(workloadKey(rollout)));
+    var deployments = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Deployment.class, Rollout.class)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(deployment -> context.getPrimaryCache()
+                .byIndex(WORKLOAD_INDEX, key(deployment.getMetadata().getNamespace(), deployment.getMetadata().getName()))
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper((Rollout rollout) -> Set.of(new ResourceID(
+                rollout.getSpec().workloadRef.name, rollout.getMetadata().getNamespace())))
+            .build(),
+        context);
+    return List.of(deployments, measured);
+  }
+
+  @Override
+  public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+    long started = System.nanoTime();
+    boolean success = false;
+    try {
+      UpdateControl<Rollout> control = observeDecideAct(rollout, context);
+      success = true;
+      return control;
+    } finally {
+      metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), success);
+    }
+  }
+
+  private UpdateControl<Rollout> observeDecideAct(Rollout rollout, Context<Rollout> context) {
+    ResourceID id = ResourceID.fromResource(rollout);
+    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+    List<MeasurementRound> rounds = scheduler.completed(id);
+    Observation observation = new Observation(rollout, deployment.map(WorkloadObserver::observe), rounds,
+        Requests.from(rollout.getMetadata().getAnnotations()), guardedBy(rollout, context));
+
+    Decision decision = decider.decide(observation);
+
+    executor.execute(rollout, deployment, decision.actions(), context);
+    if (changed(rollout.getStatus(), decision.status())) {
+      // A full status update (not a merge patch): fields the decision cleared must go away.
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rollout, context, fresh -> {
+        fresh.setStatus(decision.status());
+        return fresh;
+      });
+    }
+    scheduler.acknowledge(id, rounds);
+    decision.measurement().ifPresentOrElse(
+        request -> scheduler.schedule(id, jobs.jobFor(rollout, request)), () -> scheduler.cancel(id));
+    exportMetrics(rollout, decision.status());
+
+    UpdateControl<Rollout> control = UpdateControl.noUpdate();
+    decision.recheckAfter().ifPresent(delay -> control.rescheduleAfter(delay.isZero() ? Duration.ofMillis(1) : delay));
+    return control;
+  }
+
+  private void exportMetrics(Rollout rollout, RolloutStatus status) {
+    String namespace = rollout.getMetadata().getNamespace();
+    String name = rollout.getMetadata().getName();
+    metrics.phase(namespace, name, status.phase);
+    if (status.analysis != null) {
+      status.analysis.guards.forEach(guard ->
+          metrics.guardValue(namespace, name, guard.name, guard.value == null ? Double.NaN : guard.value));
+    }
+  }
+
+  @Override
+  public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
+    ResourceID id = ResourceID.fromResource(rollout);
+    scheduler.forget(id);
+    metrics.forget(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
+    // The Deployment is the user's: it stays exactly as it is. ControllerRevisions go with the
+    // Rollout through their owner reference.
+    return DeleteControl.defaultDelete();
+  }
+
+  /** The oldest Rollout on a Deployment guards it; any other one is told so and does nothing. */
+  private static Optional<String> guardedBy(Rollout rollout, Context<Rollout> context) {
+    return context.getPrimaryCache().byIndex(WORKLOAD_INDEX, workloadKey(rollout)).stream()
+        .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
+        .min(Comparator.comparing((Rollout r) -> r.getMetadata().getCreationTimestamp())
+            .thenComparing(r -> r.getMetadata().getName()))
+        .map(first -> first.getMetadata().getName())
+        .filter(first -> !first.equals(rollout.getMetadata().getName()));
+  }
+
+  private static boolean changed(RolloutStatus before, RolloutStatus after) {
+    return before == null || !JSON.valueToTree(before).equals(JSON.valueToTree(after));
+  }
+
+  static String workloadKey(Rollout rollout) {
+    return key(rollout.getMetadata().getNamespace(), rollout.getSpec().workloadRef.name);
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}

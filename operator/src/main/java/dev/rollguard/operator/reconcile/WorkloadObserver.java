@@ -1,0 +1,32 @@
+package dev.rollguard.operator.reconcile;
+
+import dev.rollguard.operator.revision.PodTemplates;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+
+/** Reads what matters of a Deployment: which revision it runs and whether it is fully available. */
+final class WorkloadObserver {
+
+  private WorkloadObserver() {}
+
+  static WorkloadState observe(Deployment deployment) {
+    var template = deployment.getSpec().getTemplate();
+    int desired = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    DeploymentStatus status = deployment.getStatus() == null ? new DeploymentStatus() : deployment.getStatus();
+    int updated = count(status.getUpdatedReplicas());
+    int available = count(status.getAvailableReplicas());
+    int total = count(status.getReplicas());
+    long generation = deployment.getMetadata().getGeneration() == null ? 0 : deployment.getMetadata().getGeneration();
+    long observed = status.getObservedGeneration() == null ? 0 : status.getObservedGeneration();
+    // Available means the Deployment controller has seen this template and every desired
+    // replica runs it and is available, with no old pod left.
+    boolean fullyAvailable = observed >= generation && updated >= desired && available >= desired && total <= updated;
+    String availability = updated + "/" + desired + " updated replicas, " + available + " available"
+        + (total > updated ? ", " + (total - updated) + " old still running" : "");
+    return new WorkloadState(PodTemplates.hash(template), PodTemplates.images(template), fullyAvailable, availability);
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
+  }
+}
