@@ -28,13 +28,29 @@ public final class Platform implements AutoCloseable {
   private final Map<String, String> env;
   private final Path kubectl;
   private final List<AutoCloseable> stoppers;
+  private final Path ctl;
   private KubernetesClient client;
 
-  Platform(Path runDir, Map<String, String> env, Path kubectl, List<AutoCloseable> stoppers) {
+  Platform(Path runDir, Map<String, String> env, Path kubectl, Path ctl, List<AutoCloseable> stoppers) {
     this.runDir = runDir;
     this.env = Map.copyOf(env);
     this.kubectl = kubectl;
+    this.ctl = ctl;
     this.stoppers = new ArrayList<>(stoppers);
+  }
+
+  /**
+   * Stops one component (e.g. {@code "prometheus"}) to test how Rollguard copes with its
+   * failure; {@link #startComponent} brings it back on the same port with the same data.
+   */
+  public void stopComponent(String name) {
+    Commands.run(List.of(ctl.toString(), "stop", name, runDir.toString()), Map.of(), runDir, KUBECTL_TIMEOUT)
+        .orThrow();
+  }
+
+  public void startComponent(String name) {
+    Commands.run(List.of(ctl.toString(), "start", name, runDir.toString()), Map.of(), runDir, KUBECTL_TIMEOUT)
+        .orThrow();
   }
 
   /** A client with cluster-admin rights. */

@@ -53,7 +53,7 @@ final class PlatformLauncher {
       throw e;
     }
     Path kubectl = repo.binDir().resolve("kubectl");
-    return new Platform(runDir, env, kubectl, stoppers);
+    return new Platform(runDir, env, kubectl, repo.platformScript("ctl"), stoppers);
   }
 
   private Map<String, String> up(LocalPlatform spec, Path runDir) {
