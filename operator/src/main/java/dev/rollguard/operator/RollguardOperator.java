@@ -5,6 +5,7 @@ import dev.rollguard.operator.metrics.PrometheusMetricsSource;
 import dev.rollguard.operator.observability.HealthServer;
 import dev.rollguard.operator.observability.MetricsServer;
 import dev.rollguard.operator.observability.OperatorMetrics;
+import dev.rollguard.operator.reconcile.Action;
 import dev.rollguard.operator.reconcile.ActionExecutor;
 import dev.rollguard.operator.reconcile.MeasurementJobs;
 import dev.rollguard.operator.reconcile.MeasurementScheduler;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,11 @@ public final class RollguardOperator implements AutoCloseable {
   private HealthServer healthServer;
 
   public RollguardOperator(OperatorOptions options) {
+    this(options, action -> { });
+  }
+
+  /** {@code beforeChange}: see {@link ActionExecutor}; for restart tests. */
+  public RollguardOperator(OperatorOptions options, Consumer<Action> beforeChange) {
     this.options = options;
     this.client = buildClient(options);
     Clock clock = Clock.systemUTC();
@@ -59,7 +66,7 @@ public final class RollguardOperator implements AutoCloseable {
     this.events = new EventRecorder(client, clock, identity());
     RolloutReconciler reconciler = new RolloutReconciler(new RolloutDecider(clock),
         new MeasurementJobs(client, options.prometheusUrl()),
-        new ActionExecutor(new RevisionStore(client), new TemplateRestorer(client), events, metrics),
+        new ActionExecutor(new RevisionStore(client), new TemplateRestorer(client), events, metrics, beforeChange),
         metrics, clock);
     this.scheduler = new MeasurementScheduler(new PrometheusMetricsSource(http, metrics::queryCompleted), timer,
         clock, reconciler::wake);

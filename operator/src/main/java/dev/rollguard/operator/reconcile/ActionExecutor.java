@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Carries out a decision's actions. Changes to Kubernetes objects come first; events and
@@ -29,17 +30,32 @@ public final class ActionExecutor {
   private final TemplateRestorer restorer;
   private final EventRecorder events;
   private final OperatorMetrics metrics;
+  private final Consumer<Action> beforeChange;
 
   public ActionExecutor(RevisionStore revisions, TemplateRestorer restorer, EventRecorder events,
       OperatorMetrics metrics) {
+    this(revisions, restorer, events, metrics, action -> { });
+  }
+
+  /**
+   * {@code beforeChange} sees every change to a Kubernetes object before it is made; restart
+   * tests make it throw to stop the operator between deciding and acting.
+   */
+  public ActionExecutor(RevisionStore revisions, TemplateRestorer restorer, EventRecorder events,
+      OperatorMetrics metrics, Consumer<Action> beforeChange) {
     this.revisions = revisions;
     this.restorer = restorer;
     this.events = events;
     this.metrics = metrics;
+    this.beforeChange = beforeChange;
   }
 
   void execute(Rollout rollout, Optional<Deployment> deployment, List<Action> actions, Context<Rollout> context) {
     for (Action action : actions) {
+      if (!(action instanceof Action.Emit) && !(action instanceof Action.CountRollback)
+          && !(action instanceof Action.CountPromotion)) {
+        beforeChange.accept(action);
+      }
       if (action instanceof Action.SaveStableRevision save) {
         saveStable(rollout, deployment.orElseThrow(), save);
       } else if (action instanceof Action.RestoreTemplate restore) {

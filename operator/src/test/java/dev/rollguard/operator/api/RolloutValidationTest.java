@@ -21,7 +21,7 @@ class RolloutValidationTest {
 
   @BeforeAll
   static void installCrd(Platform platform) {
-    platform.kubectl("apply", "-f", CrdDriftTest.committedCrd().toString()).orThrow();
+    platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
     platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
         .orThrow();
   }
