@@ -5,6 +5,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code java -jar rollguard-operator.jar [flags]}: runs the operator until SIGTERM. */
 public final class RollguardMain {
 
+  private static final String LOGBACK_CONFIG = "logback.configurationFile";
+
   private RollguardMain() {}
 
   public static void main(String[] args) throws InterruptedException {
@@ -21,7 +23,18 @@ public final class RollguardMain {
       System.out.println(OperatorOptions.usage());
       return;
     }
-    RollguardOperator operator = new RollguardOperator(options);
+    // Before the first logger exists: logback reads its configuration once.
+    if (options.logFormat() == OperatorOptions.LogFormat.JSON && System.getProperty(LOGBACK_CONFIG) == null) {
+      System.setProperty(LOGBACK_CONFIG, "logback-json.xml");
+    }
+    RollguardOperator operator;
+    try {
+      operator = new RollguardOperator(options);
+    } catch (RuntimeException e) {
+      System.err.println("rollguard-operator: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     // Graceful shutdown: SIGTERM (kubelet, kill) stops reconciling, finishes work in flight, closes.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
