@@ -79,7 +79,7 @@ class OperatorProcessTest {
 
     List<String> lines = Files.readAllLines(log);
     ObjectMapper json = new ObjectMapper();
-    assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(json.readTree(line).has("message"))
+    assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(json.readTree(line).has("formattedMessage"))
         .as("a JSON log line: %s", line).isTrue());
     assertThat(lines).anySatisfy(line -> assertThat(line).contains("Rollguard operator started"));
     assertThat(lines).anySatisfy(line -> assertThat(line).contains("Rollguard operator stopping"));
