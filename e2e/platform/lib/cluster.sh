@@ -105,7 +105,7 @@ start_cluster() {
     --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
     --initial-cluster "default=http://127.0.0.1:$etcd_peer_port"
   wait_healthy etcd 30 "etcd healthy on port $etcd_port" \
-    curl -fsS "http://127.0.0.1:$etcd_port/health"
+    curl -fsS --max-time 5 "http://127.0.0.1:$etcd_port/health"
 
   start kube-apiserver "$bin/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
@@ -147,9 +147,9 @@ start_cluster() {
     --cidr 10.0.0.1/24 --node-ip 10.0.0.1
 
   wait_healthy kube-controller-manager 60 "kube-controller-manager healthy" \
-    curl -fsSk "https://127.0.0.1:$kcm_port/healthz"
+    curl -fsSk --max-time 5 "https://127.0.0.1:$kcm_port/healthz"
   wait_healthy kube-scheduler 60 "kube-scheduler healthy" \
-    curl -fsSk "https://127.0.0.1:$sched_port/healthz"
+    curl -fsSk --max-time 5 "https://127.0.0.1:$sched_port/healthz"
 
   local i
   for ((i = 0; i < NODES; i++)); do fake_node "kwok-node-$i"; done >"$RUN_DIR/nodes.yaml"

@@ -32,8 +32,16 @@ start_postgres() {
   local dsn="postgresql://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   start postgres-exporter env DATA_SOURCE_NAME="$dsn" prometheus-postgres-exporter \
     --web.listen-address "127.0.0.1:$exporter_port"
+  local metrics="http://127.0.0.1:$exporter_port/metrics"
   wait_healthy postgres-exporter 30 "postgres_exporter serving on port $exporter_port" \
-    grep -q '^pg_up 1' <(curl -fsS "http://127.0.0.1:$exporter_port/metrics")
+    curl -fsS --max-time 5 -o /dev/null "$metrics"
+  # Read the whole page first: with pipefail, grep -q leaving early would fail curl's write.
+  exporter_connected() { local page; page="$(curl -fsS --max-time 10 "$metrics")" && grep -q '^pg_up 1' <<<"$page"; }
+  if ! wait_healthy postgres-exporter 60 "postgres_exporter connected to PostgreSQL" exporter_connected; then
+    log "postgres_exporter's view of the database:"
+    curl -sS --max-time 10 "$metrics" | grep -E '^pg_up|^pg_exporter_last_scrape_error|^pg_exporter_scrapes_total' >&2 || true
+    return 1
+  fi
 
   export_env PG_HOST 127.0.0.1
   export_env PG_PORT "$port"
@@ -70,7 +78,7 @@ EOF
     --storage.tsdb.path "$dir/data" --storage.tsdb.retention.time 1d \
     --web.listen-address "127.0.0.1:$port" --web.enable-lifecycle
   wait_healthy prometheus 60 "Prometheus ready on port $port (scrape interval $SCRAPE_INTERVAL)" \
-    curl -fsS "http://127.0.0.1:$port/-/ready"
+    curl -fsS --max-time 5 "http://127.0.0.1:$port/-/ready"
 
   export_env PROMETHEUS_URL "http://127.0.0.1:$port"
   export_env PROMETHEUS_TARGETS_DIR "$dir/targets"
