@@ -30,6 +30,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("A rollback that was decided and not yet completed (decided first, then acted on).")
   public PendingRollback pendingRollback;
 
+  @JsonPropertyDescription("A failed revision applied again and held back (the Deployment is paused), if any.")
+  public String heldRevision;
+
   @JsonPropertyDescription("Revisions that breached a guard and were rolled back.")
   public List<FailedRevision> failedRevisions = new ArrayList<>();
 

@@ -11,6 +11,12 @@ public sealed interface Action {
   /** Put the template of this ControllerRevision back into the Deployment (the rollback itself). */
   record RestoreTemplate(String controllerRevision, String hash) implements Action {}
 
+  /** Pause the Deployment so a failed template applied again cannot roll out (marked as Rollguard's). */
+  record HoldDeployment(String failedHash) implements Action {}
+
+  /** Lift Rollguard's pause (only a pause Rollguard set). */
+  record ReleaseHold() implements Action {}
+
   /** A Kubernetes Event on the Rollout, and on the Deployment too when {@code alsoOnWorkload}. */
   record Emit(boolean warning, String reason, String message, boolean alsoOnWorkload) implements Action {}
 

@@ -62,6 +62,10 @@ public final class ActionExecutor {
         restore(rollout, deployment.orElseThrow(), restore);
       } else if (action instanceof Action.ClearRequests) {
         clearRequests(rollout, context);
+      } else if (action instanceof Action.HoldDeployment hold) {
+        DeploymentHold.apply(context.getClient(), deployment.orElseThrow(), hold.failedHash());
+      } else if (action instanceof Action.ReleaseHold) {
+        DeploymentHold.release(context.getClient(), deployment.orElseThrow());
       }
     }
     String namespace = rollout.getMetadata().getNamespace();

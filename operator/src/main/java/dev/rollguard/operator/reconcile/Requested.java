@@ -14,15 +14,19 @@ final class Requested {
     this.rollbacks = rollbacks;
   }
 
+  /** First of all: a retried failed revision must not be held any more. */
+  void retry() {
+    Requests requests = ctx.observation.requests();
+    if (requests.any()) {
+      ctx.book.act(new Action.ClearRequests());
+    }
+    if (requests.retry()) {
+      clearFailed();
+    }
+  }
+
   void handle() {
     Requests requests = ctx.observation.requests();
-    if (!requests.any()) {
-      return;
-    }
-    ctx.book.act(new Action.ClearRequests());
-    if (requests.retry()) {
-      retry();
-    }
     if (requests.rollback()) {
       rollback();
     } else if (requests.promote()) {
@@ -30,7 +34,7 @@ final class Requested {
     }
   }
 
-  private void retry() {
+  private void clearFailed() {
     if (ctx.status.failedRevisions.isEmpty()) {
       ctx.book.normal("RetryIgnored", "no failed revision to retry");
       return;

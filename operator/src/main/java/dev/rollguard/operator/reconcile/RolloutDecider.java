@@ -48,15 +48,22 @@ public final class RolloutDecider {
       new Recovery(ctx).start();
       return;
     }
+    Requested requested = new Requested(ctx, rollbacks);
+    requested.retry();
+    if (new Holds(ctx).step()) {
+      requested.handle();
+      new Recovery(ctx).step();
+      return;
+    }
     detectRevisionChange(ctx);
-    new Requested(ctx, rollbacks).handle();
+    requested.handle();
     if (ctx.status.pendingRollback != null) {
       ctx.recheckAt(ctx.now);
       return;
     }
     if (ctx.status.phase == Phase.Analysing) {
       new Analysis(ctx, rollbacks).step();
-    } else if (ctx.status.phase == Phase.RolledBack) {
+    } else if (ctx.status.phase == Phase.RolledBack || ctx.status.phase == Phase.Holding) {
       new Recovery(ctx).step();
     }
   }

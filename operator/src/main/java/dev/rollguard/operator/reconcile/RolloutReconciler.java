@@ -135,9 +135,19 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     ResourceID id = ResourceID.fromResource(rollout);
     scheduler.forget(id);
     metrics.forget(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
-    // The Deployment is the user's: it stays exactly as it is. ControllerRevisions go with the
-    // Rollout through their owner reference.
+    // The Deployment is the user's: it stays as it is, except that a hold Rollguard placed is
+    // lifted. ControllerRevisions go with the Rollout through their owner reference.
+    context.getSecondaryResource(Deployment.class)
+        .filter(deployment -> heldByThisRollout(rollout, deployment))
+        .ifPresent(deployment -> DeploymentHold.release(context.getClient(), deployment));
     return DeleteControl.defaultDelete();
+  }
+
+  private static boolean heldByThisRollout(Rollout rollout, Deployment deployment) {
+    var annotations = deployment.getMetadata().getAnnotations();
+    String held = annotations == null ? null : annotations.get(WorkloadState.HELD_REVISION);
+    return held != null && rollout.getStatus() != null
+        && rollout.getStatus().failedRevisions.stream().anyMatch(f -> held.equals(f.hash));
   }
 
   /** The oldest Rollout on a Deployment guards it; any other one is told so and does nothing. */

@@ -3,6 +3,7 @@ package dev.rollguard.operator.reconcile;
 import dev.rollguard.operator.revision.PodTemplates;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.util.Optional;
 
 /** Reads what matters of a Deployment: which revision it runs and whether it is fully available. */
 final class WorkloadObserver {
@@ -23,7 +24,11 @@ final class WorkloadObserver {
     boolean fullyAvailable = observed >= generation && updated >= desired && available >= desired && total <= updated;
     String availability = updated + "/" + desired + " updated replicas, " + available + " available"
         + (total > updated ? ", " + (total - updated) + " old still running" : "");
-    return new WorkloadState(PodTemplates.hash(template), PodTemplates.images(template), fullyAvailable, availability);
+    boolean paused = Boolean.TRUE.equals(deployment.getSpec().getPaused());
+    var annotations = deployment.getMetadata().getAnnotations();
+    Optional<String> held = Optional.ofNullable(annotations == null ? null : annotations.get(WorkloadState.HELD_REVISION));
+    return new WorkloadState(PodTemplates.hash(template), PodTemplates.images(template), fullyAvailable,
+        availability, paused, held);
   }
 
   private static int count(Integer value) {

@@ -13,6 +13,7 @@ import dev.rollguard.operator.reconcile.MeasurementRound.Purpose;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -396,6 +397,95 @@ class RolloutDeciderTest {
       f.step(STABLE);
       assertThat(condition("Ready").getLastTransitionTime()).isEqualTo(first);
       assertThat(condition("Ready").getObservedGeneration()).isEqualTo(3L);
+    }
+  }
+  @Nested
+  class Holding {
+    private final WorkloadState stablePaused = new WorkloadState(STABLE.hash(), STABLE.images(), true, "3/3",
+        true, Optional.of(NEXT.hash()));
+    private final WorkloadState failedPaused = new WorkloadState(NEXT.hash(), NEXT.images(), false, "0/3",
+        true, Optional.of(NEXT.hash()));
+
+    private void rolledBack() {
+      f.deployWithBaseline(80);
+      f.measure(200);
+      f.measure(210);
+      f.step(NEXT);
+    }
+
+    @Test
+    void theDeploymentIsPausedOnceTheRollbackIsComplete() {
+      rolledBack();
+      WorkloadState rollingBack = new WorkloadState(STABLE.hash(), STABLE.images(), false, "1/3");
+      f.step(rollingBack);
+      assertThat(f.actions(Action.HoldDeployment.class)).as("not while the stable pods come back").isEmpty();
+      f.step(STABLE);
+      assertThat(f.actions(Action.HoldDeployment.class)).containsExactly(new Action.HoldDeployment(NEXT.hash()));
+    }
+
+    @Test
+    void aReappliedFailedTemplateIsHeldWithOneEventAndNoPatch() {
+      rolledBack();
+      f.step(STABLE);
+      f.step(stablePaused);
+      assertThat(f.last.actions()).as("the hold stays while the stable template runs").isEmpty();
+      f.step(failedPaused);
+      assertThat(status().phase).isEqualTo(Phase.Holding);
+      assertThat(status().heldRevision).isEqualTo(NEXT.hash());
+      assertThat(status().message).contains("held failed revision " + NEXT.hash()).contains("rollguard.dev/retry");
+      assertThat(status().currentRevision.hash).as("the stable pods serve").isEqualTo(STABLE.hash());
+      assertThat(f.eventReasons()).containsExactly("Held");
+      for (int i = 0; i < 10; i++) {
+        f.step(failedPaused);
+        assertThat(f.actions(Action.Emit.class)).isEmpty();
+        assertThat(f.actions(Action.RestoreTemplate.class)).isEmpty();
+        assertThat(f.actions(Action.ReleaseHold.class)).isEmpty();
+      }
+      assertThat(status().phase).isEqualTo(Phase.Holding);
+    }
+
+    @Test
+    void aFailedTemplateBackBeforeTheHoldIsRestoredOnceMore() {
+      rolledBack();
+      f.step(STABLE);
+      f.step(new WorkloadState(NEXT.hash(), NEXT.images(), false, "1/3"));
+      assertThat(f.actions(Action.RestoreTemplate.class)).hasSize(1);
+      assertThat(f.eventReasons()).containsExactly("Held");
+    }
+
+    @Test
+    void aNewRevisionLiftsTheHoldAndIsAnalysed() {
+      rolledBack();
+      f.step(STABLE);
+      f.step(failedPaused);
+      WorkloadState third = new WorkloadState("cccccccccc", List.of("shop/web:3"), false, "0/3", true,
+          Optional.of(NEXT.hash()));
+      f.step(third);
+      assertThat(f.actions(Action.ReleaseHold.class)).hasSize(1);
+      assertThat(status().phase).isEqualTo(Phase.Analysing);
+      assertThat(status().currentRevision.hash).isEqualTo("cccccccccc");
+      assertThat(status().heldRevision).isNull();
+    }
+
+    @Test
+    void retryLiftsTheHoldAndAnalysesTheHeldRevisionAgain() {
+      rolledBack();
+      f.step(STABLE);
+      f.step(failedPaused);
+      f.requests = new Requests(false, false, true);
+      f.step(failedPaused);
+      assertThat(f.actions(Action.ReleaseHold.class)).hasSize(1);
+      assertThat(status().failedRevisions).isEmpty();
+      assertThat(status().phase).isEqualTo(Phase.Analysing);
+      assertThat(status().currentRevision.hash).isEqualTo(NEXT.hash());
+    }
+
+    @Test
+    void canBeTurnedOff() {
+      f.rollout.getSpec().rollback.holdFailedRevisions = false;
+      rolledBack();
+      f.step(STABLE);
+      assertThat(f.allActions(Action.HoldDeployment.class)).isEmpty();
     }
   }
 }
