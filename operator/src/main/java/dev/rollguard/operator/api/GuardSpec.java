@@ -8,8 +8,8 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.max) || has(self.min) || has(self.maxIncrease)",
-    message = "a guard needs at least one bound: max, min or maxIncrease")
+@ValidationRule(value = "has(self.max) || has(self.min) || has(self.maxIncrease) || has(self.exhaustion)",
+    message = "a guard needs at least one bound: max, min, maxIncrease or exhaustion")
 @ValidationRule(value = "!has(self.min) || !has(self.max) || self.min <= self.max",
     message = "min must not be greater than max", fieldPath = ".min")
 public class GuardSpec {
@@ -36,6 +36,9 @@ public class GuardSpec {
   @Pattern("^([0-9]+(\\.[0-9]+)?%|\\+[0-9]+(\\.[0-9]+)?)$")
   @JsonPropertyDescription("Breach when the value exceeds the baseline measured just before the deploy by more than this: \"50%\" (relative) or \"+40\" (absolute).")
   public String maxIncrease;
+
+  @JsonPropertyDescription("Trend bound: breach when the values, fitted over window, are projected to reach the limit within the given time.")
+  public ExhaustionSpec exhaustion;
 
   public GuardSpec() {}
 

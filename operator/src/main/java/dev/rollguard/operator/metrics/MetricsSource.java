@@ -1,5 +1,6 @@
 package dev.rollguard.operator.metrics;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,4 +13,14 @@ public interface MetricsSource {
    * exceptionally: every failure is a {@link Measurement.Inconclusive} with a reason.
    */
   CompletableFuture<Measurement> instant(QueryTarget target, String promql, Instant at);
+
+  /**
+   * The query's values over {@code window} before {@code at}, one every {@code step} (a PromQL
+   * subquery), for trend guards. Completes normally, never exceptionally.
+   */
+  default CompletableFuture<Series> series(QueryTarget target, String promql, Instant at, Duration window,
+      Duration step) {
+    return CompletableFuture.completedFuture(Series.failed(new Measurement.Inconclusive(at,
+        Measurement.Cause.BAD_RESPONSE, "this metrics source cannot query a series")));
+  }
 }

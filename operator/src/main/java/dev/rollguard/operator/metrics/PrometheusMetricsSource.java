@@ -42,6 +42,26 @@ public final class PrometheusMetricsSource implements MetricsSource {
     return query(target, promql, at).thenApply(measurement -> observed(measurement, started));
   }
 
+  @Override
+  public CompletableFuture<Series> series(QueryTarget target, String promql, Instant at, Duration window,
+      Duration step) {
+    String subquery = "(" + promql + ")[" + window.toSeconds() + "s:" + Math.max(1, step.toSeconds()) + "s]";
+    long started = System.nanoTime();
+    try {
+      var exchange = http.sendAsync(PrometheusRequests.instantQuery(target, subquery, at),
+          HttpResponse.BodyHandlers.ofString());
+      return withDeadline(exchange, target.timeout()).handle((response, failure) -> {
+        Series series = failure == null
+            ? SeriesResults.interpret(target, at, response.statusCode(), response.body())
+            : Series.failed(TransportFailures.inconclusive(failure, target, at));
+        observed(series.failure().<Measurement>map(f -> f).orElse(new Measurement.Value(at, 0)), started);
+        return series;
+      });
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(Series.failed(TransportFailures.inconclusive(e, target, at)));
+    }
+  }
+
   private CompletableFuture<Measurement> query(QueryTarget target, String promql, Instant at) {
     try {
       var exchange = http.sendAsync(PrometheusRequests.instantQuery(target, promql, at), HttpResponse.BodyHandlers.ofString());

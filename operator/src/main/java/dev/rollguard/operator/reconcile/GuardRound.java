@@ -1,5 +1,6 @@
 package dev.rollguard.operator.reconcile;
 
+import dev.rollguard.operator.analysis.ExhaustionBound;
 import dev.rollguard.operator.analysis.GuardBounds;
 import dev.rollguard.operator.analysis.GuardEvaluation;
 import dev.rollguard.operator.api.AnalysisStatus;
@@ -66,7 +67,7 @@ final class GuardRound {
       }
       guard.at = Times.format(round.at());
       if (m instanceof Measurement.Value value) {
-        judge(guard, GuardBounds.of(spec), value.value());
+        judge(guard, spec, value.value(), round.trends().get(spec.name));
       } else if (m instanceof Measurement.Inconclusive inconclusive) {
         guard.value = null;
         guard.verdict = Verdict.Inconclusive;
@@ -77,9 +78,15 @@ final class GuardRound {
     analysis.lastMeasuredAt = Times.format(round.at());
   }
 
-  private static void judge(GuardStatus guard, GuardBounds bounds, double value) {
+  private static void judge(GuardStatus guard, GuardSpec spec, double value, MeasurementRound.TrendData trend) {
     OptionalDouble baseline = guard.baseline == null ? OptionalDouble.empty() : OptionalDouble.of(guard.baseline);
-    GuardEvaluation evaluation = bounds.evaluate(value, baseline);
+    GuardEvaluation evaluation = GuardBounds.of(spec).evaluate(value, baseline);
+    if (spec.exhaustion != null) {
+      GuardEvaluation trendEvaluation = trend == null
+          ? new GuardEvaluation(Verdict.Inconclusive, "trend", spec.name + " trend: not measured")
+          : ExhaustionBound.of(spec.name, spec.exhaustion).evaluate(trend.series(), trend.limit(), trend.limitError());
+      evaluation = combine(evaluation, trendEvaluation, spec);
+    }
     guard.value = value;
     guard.threshold = evaluation.threshold();
     guard.verdict = evaluation.verdict();
@@ -95,6 +102,24 @@ final class GuardRound {
       }
       default -> guard.consecutiveInconclusive = count(guard.consecutiveInconclusive) + 1;
     }
+  }
+
+  /** Both must pass; either breaching breaches; a part without data makes the whole inconclusive. */
+  private static GuardEvaluation combine(GuardEvaluation bounds, GuardEvaluation trend, GuardSpec spec) {
+    boolean hasBounds = spec.max != null || spec.min != null || spec.maxIncrease != null;
+    String threshold = hasBounds ? bounds.threshold() + ", " + trend.threshold() : trend.threshold();
+    if (bounds.verdict() == Verdict.Breach || trend.verdict() == Verdict.Breach) {
+      String reason = java.util.stream.Stream.of(bounds, trend).filter(e -> e.verdict() == Verdict.Breach)
+          .map(GuardEvaluation::reason).collect(java.util.stream.Collectors.joining("; "));
+      return new GuardEvaluation(Verdict.Breach, threshold, reason);
+    }
+    if (trend.verdict() == Verdict.Inconclusive) {
+      return new GuardEvaluation(Verdict.Inconclusive, threshold, trend.reason());
+    }
+    if (hasBounds && bounds.verdict() == Verdict.Inconclusive) {
+      return new GuardEvaluation(Verdict.Inconclusive, threshold, bounds.reason());
+    }
+    return new GuardEvaluation(Verdict.Pass, threshold, "");
   }
 
   private static int count(Integer value) {

@@ -1,6 +1,7 @@
 package dev.rollguard.operator.reconcile;
 
 import dev.rollguard.operator.metrics.QueryTarget;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,7 +11,15 @@ import java.util.Optional;
  * Secret missing), {@code unavailable} says why and every guard comes back inconclusive.
  */
 public record MeasurementJob(MeasurementRequest request, Optional<QueryTarget> target, Map<String, String> queries,
-    Optional<String> unavailable) {
+    Optional<String> unavailable, Map<String, TrendQuery> trends) {
+
+  public MeasurementJob(MeasurementRequest request, Optional<QueryTarget> target, Map<String, String> queries,
+      Optional<String> unavailable) {
+    this(request, target, queries, unavailable, Map.of());
+  }
+
+  /** A trend guard's series to fit: its query over {@code window}; its limit, fixed or queried. */
+  public record TrendQuery(String promql, Duration window, Optional<Double> limit, Optional<String> limitQuery) {}
 
   /** Same round: same purpose, revision and time. Target or queries may be re-read, it is still that round. */
   boolean sameRound(MeasurementJob other) {

@@ -51,7 +51,20 @@ public final class MeasurementJobs {
       token = Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8));
     }
     return new MeasurementJob(request, Optional.of(new QueryTarget(address.get(), timeout, token)), queries,
-        Optional.empty());
+        Optional.empty(), request.purpose() == MeasurementRound.Purpose.BASELINE ? Map.of() : trends(rollout));
+  }
+
+  private static Map<String, MeasurementJob.TrendQuery> trends(Rollout rollout) {
+    Map<String, MeasurementJob.TrendQuery> trends = new LinkedHashMap<>();
+    for (GuardSpec guard : rollout.getSpec().guards) {
+      if (guard.exhaustion != null) {
+        var exhaustion = guard.exhaustion;
+        trends.put(guard.name, new MeasurementJob.TrendQuery(guard.query,
+            Durations.parse(exhaustion.window != null ? exhaustion.window : "5m"),
+            Optional.ofNullable(exhaustion.limit), Optional.ofNullable(exhaustion.limitQuery)));
+      }
+    }
+    return trends;
   }
 
   private static MeasurementJob unavailable(MeasurementRequest request, Map<String, String> queries, String why) {

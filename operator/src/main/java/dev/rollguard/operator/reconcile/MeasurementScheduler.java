@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -118,14 +119,40 @@ public final class MeasurementScheduler implements AutoCloseable {
         .<CompletableFuture<Measurement>>map(reason -> CompletableFuture.completedFuture(
             new Measurement.Inconclusive(at, Measurement.Cause.UNREACHABLE, reason)))
         .orElseGet(() -> source.instant(job.target().orElseThrow(), query, at))));
-    CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+    Map<String, CompletableFuture<MeasurementRound.TrendData>> trends = new LinkedHashMap<>();
+    if (job.unavailable().isEmpty()) {
+      job.trends().forEach((guard, trend) -> trends.put(guard, trend(job.target().orElseThrow(), trend, at)));
+    }
+    List<CompletableFuture<?>> all = new ArrayList<>(pending.values());
+    all.addAll(trends.values());
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
       Map<String, Measurement> results = new LinkedHashMap<>();
       pending.forEach((guard, future) -> results.put(guard, future.getNow(
           new Measurement.Inconclusive(at, Measurement.Cause.BAD_RESPONSE, "measurement failed: " + error))));
+      Map<String, MeasurementRound.TrendData> trendResults = new LinkedHashMap<>();
+      trends.forEach((guard, future) -> trendResults.put(guard, future.getNow(new MeasurementRound.TrendData(
+          dev.rollguard.operator.metrics.Series.failed(new Measurement.Inconclusive(at,
+              Measurement.Cause.BAD_RESPONSE, "measurement failed: " + error)), Optional.empty(), Optional.empty()))));
       delivered.put(rollout, job);
       scheduled.remove(rollout, entry);
-      deliver(rollout, new MeasurementRound(job.request().purpose(), job.request().revision(), at, results));
+      deliver(rollout, new MeasurementRound(job.request().purpose(), job.request().revision(), at, results,
+          trendResults));
     });
+  }
+
+  /** The series over the window, one point per 1/60 of it, and the limit (queried if need be). */
+  private CompletableFuture<MeasurementRound.TrendData> trend(dev.rollguard.operator.metrics.QueryTarget target,
+      MeasurementJob.TrendQuery trend, Instant at) {
+    Duration step = Duration.ofSeconds(Math.max(1, trend.window().toSeconds() / 60));
+    var series = source.series(target, trend.promql(), at, trend.window(), step);
+    if (trend.limitQuery().isEmpty()) {
+      return series.thenApply(s -> new MeasurementRound.TrendData(s, trend.limit(), Optional.empty()));
+    }
+    return series.thenCombine(source.instant(target, trend.limitQuery().get(), at), (s, limit) ->
+        limit instanceof Measurement.Value value
+            ? new MeasurementRound.TrendData(s, Optional.of(value.value()), Optional.empty())
+            : new MeasurementRound.TrendData(s, Optional.empty(),
+                Optional.of("limitQuery: " + ((Measurement.Inconclusive) limit).reason())));
   }
 
   private void deliver(ResourceID rollout, MeasurementRound round) {

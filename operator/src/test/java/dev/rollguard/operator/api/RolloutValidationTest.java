@@ -64,7 +64,7 @@ class RolloutValidationTest {
       min above max        | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, min: 10, max: 5}]           | spec.guards[0].min: Invalid value: min must not be greater than max
       no guards            | workloadRef: {kind: Deployment, name: web}; guards: []                                                | spec.guards: Invalid value: 0: spec.guards in body should have at least 1 items
       guards missing       | workloadRef: {kind: Deployment, name: web}                                                            | spec.guards: Required value
-      guard without bound  | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up}]                           | spec.guards[0]: Invalid value: a guard needs at least one bound: max, min or maxIncrease
+      guard without bound  | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up}]                           | spec.guards[0]: Invalid value: a guard needs at least one bound: max, min, maxIncrease or exhaustion
       duplicate guard name | workloadRef: {kind: Deployment, name: web}; guards: [GUARD, GUARD]                                    | spec.guards: Invalid value: guard names must be unique
       bad maxIncrease      | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, maxIncrease: lots}]        | spec.guards[0].maxIncrease: Invalid value: "lots"
       unknown workload     | workloadRef: {kind: StatefulSet, name: web}; guards: [GUARD]                                          | spec.workloadRef.kind: Invalid value: workloadRef must be an apps/v1 Deployment
