@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 @LocalPlatform(cluster = true, prometheus = true)
 class GuardedDeployScenariosTest {
 
-  private static final String[] NAMESPACES = {"promote", "breach", "increase", "metrics-down", "dry-run"};
+  private static final String[] NAMESPACES = {"promote", "breach", "increase", "metrics-down", "dry-run", "after-promotion"};
   private static TestExporter exporter;
   private static RollguardOperator operator;
 
@@ -205,5 +205,25 @@ class GuardedDeployScenariosTest {
     await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.eventReasons("Rollout").contains("DryRunRollback"));
     assertThat(ScenarioSupport.operatorMetric(operator.metricsPort(), "rollguard_rollbacks_total",
         "namespace=\"dry-run\"")).hasValue(1);
+  }
+  @Test
+  void aBreachInsideThePostPromotionWindowRollsBackToThePreviousStableImage(Platform platform) {
+    exporter.set(series("after-promotion"), 40);
+    ScenarioSupport s = adopted(platform, "after-promotion", maxGuard("after-promotion"), "");
+    platform.kubectl("patch", "rollout", "web", "-n", "after-promotion", "--type=merge",
+        "-p", "{\"spec\":{\"analysis\":{\"postPromotionWindow\":\"5m\"}}}").orThrow();
+
+    s.deploy("shop/web:2");
+    s.awaitPhase(Phase.Analysing);
+    s.awaitPhase(Phase.Healthy);
+    assertThat(s.status().stableRevision.images).containsExactly("shop/web:2");
+    assertThat(s.status().previousStableRevision.images).containsExactly("shop/web:1");
+
+    exporter.set(series("after-promotion"), 190);
+    s.awaitPhase(Phase.RolledBack);
+    s.awaitRunning("shop/web:1");
+    assertThat(s.status().stableRevision.images).containsExactly("shop/web:1");
+    assertThat(s.status().failedRevisions.get(0).images).containsExactly("shop/web:2");
+    assertThat(s.status().message).contains("db-connections = 190 > max 150");
   }
 }

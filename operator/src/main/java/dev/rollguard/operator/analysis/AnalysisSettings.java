@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /** A Rollout's analysis timing and limits, parsed, with the documented defaults. */
 public record AnalysisSettings(Duration initialDelay, Duration interval, Duration bakeTime, int failureLimit,
-    int inconclusiveLimit, InconclusivePolicy onInconclusive, Duration progressDeadline) {
+    int inconclusiveLimit, InconclusivePolicy onInconclusive, Duration progressDeadline,
+    Duration postPromotionWindow) {
 
   public static AnalysisSettings of(RolloutSpec spec) {
     AnalysisSpec analysis = spec.analysis != null ? spec.analysis : new AnalysisSpec();
@@ -20,7 +21,8 @@ public record AnalysisSettings(Duration initialDelay, Duration interval, Duratio
         analysis.failureLimit != null ? analysis.failureLimit : defaults.failureLimit,
         analysis.inconclusiveLimit != null ? analysis.inconclusiveLimit : defaults.inconclusiveLimit,
         analysis.onInconclusive != null ? analysis.onInconclusive : defaults.onInconclusive,
-        duration(analysis.progressDeadline, defaults.progressDeadline));
+        duration(analysis.progressDeadline, defaults.progressDeadline),
+        analysis.postPromotionWindow == null ? Duration.ZERO : Durations.parse(analysis.postPromotionWindow));
   }
 
   private static Duration duration(String value, String fallback) {

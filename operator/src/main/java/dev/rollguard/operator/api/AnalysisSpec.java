@@ -47,5 +47,10 @@ public class AnalysisSpec {
   @JsonPropertyDescription("A revision not available by then is rolled back. Default 10m.")
   public String progressDeadline = "10m";
 
+  @Size(max = 32)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @JsonPropertyDescription("Keep guarding a promoted revision this long; a breach in the window rolls back to the previous stable revision. Default: not guarded after promotion.")
+  public String postPromotionWindow;
+
   public enum InconclusivePolicy { Hold, Rollback }
 }

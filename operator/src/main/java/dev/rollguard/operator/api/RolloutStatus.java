@@ -24,6 +24,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("The last revision that proved stable; rollbacks restore it.")
   public Revision stableRevision;
 
+  @JsonPropertyDescription("The stable revision before the last promotion, kept while the post-promotion window runs.")
+  public Revision previousStableRevision;
+
   @JsonPropertyDescription("Analysis of the current revision, or the recovery check after a rollback.")
   public AnalysisStatus analysis;
 

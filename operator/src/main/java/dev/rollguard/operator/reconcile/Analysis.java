@@ -43,6 +43,7 @@ final class Analysis {
     Revision revision = new Revision(workload.hash(), workload.images());
     revision.since = ctx.book.now();
     ctx.status.currentRevision = revision;
+    ctx.status.previousStableRevision = null;
     AnalysisStatus analysis = new AnalysisStatus();
     analysis.kind = AnalysisStatus.Kind.Analysis;
     analysis.revision = revision.hash;
@@ -84,7 +85,7 @@ final class Analysis {
   }
 
   /** Applies new measurement rounds; returns true when one of them decided a rollback. */
-  private boolean consumeRounds(AnalysisStatus analysis) {
+  boolean consumeRounds(AnalysisStatus analysis) {
     List<MeasurementRound> rounds = ctx.observation.rounds().stream()
         .filter(r -> r.revision().equals(analysis.revision))
         .sorted(Comparator.comparing(MeasurementRound::at))
@@ -190,6 +191,7 @@ final class Analysis {
 
   void promote(String why) {
     Revision current = ctx.status.currentRevision;
+    Revision previous = ctx.status.stableRevision;
     Revision stable = copyOf(current);
     stable.promotedAt = ctx.book.now();
     stable.controllerRevision = controllerRevisionName(ctx, current.hash);
@@ -204,6 +206,7 @@ final class Analysis {
     ctx.book.normal("Promoted", message);
     ctx.book.condition(ANALYSING, "False", "Promoted", message);
     RolloutDecider.ready(ctx, "True", "Stable", "running the stable revision " + current.hash);
+    new PostPromotion(ctx, rollbacks).start(previous);
   }
 
   private void scheduleNext(AnalysisStatus analysis) {

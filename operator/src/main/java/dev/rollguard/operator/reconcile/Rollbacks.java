@@ -23,12 +23,25 @@ final class Rollbacks {
   enum Outcome { ROLLED_BACK, DRY_RUN, CANCELLED }
 
   private final DecisionContext ctx;
+  private Revision target;
 
   Rollbacks(DecisionContext ctx) {
     this.ctx = ctx;
   }
 
+  /**
+   * Within the post-promotion window the revision to return to is the one stable before the
+   * promotion: a decision made now demotes the promoted revision first.
+   */
+  void rollBackTo(Revision previousStable) {
+    this.target = previousStable;
+  }
+
   void decide(String reason, String guard, Double value, String threshold, String why) {
+    if (target != null) {
+      ctx.status.stableRevision = target;
+      ctx.status.previousStableRevision = null;
+    }
     Revision current = ctx.status.currentRevision;
     Revision stable = ctx.status.stableRevision;
     PendingRollback pending = new PendingRollback();

@@ -63,6 +63,8 @@ public final class RolloutDecider {
     }
     if (ctx.status.phase == Phase.Analysing) {
       new Analysis(ctx, rollbacks).step();
+    } else if (ctx.status.phase == Phase.Healthy) {
+      new PostPromotion(ctx, rollbacks).step();
     } else if (ctx.status.phase == Phase.RolledBack || ctx.status.phase == Phase.Holding) {
       new Recovery(ctx).step();
     }

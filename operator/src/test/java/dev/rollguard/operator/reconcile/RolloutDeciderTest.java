@@ -488,4 +488,42 @@ class RolloutDeciderTest {
       assertThat(f.allActions(Action.HoldDeployment.class)).isEmpty();
     }
   }
+  @Nested
+  class AfterPromotion {
+    private void promotedWithWindow() {
+      f.rollout.getSpec().analysis.postPromotionWindow = "2m";
+      f.deployWithBaseline(80);
+      while (status().phase == Phase.Analysing) {
+        f.measure(90);
+      }
+      assertThat(status().phase).isEqualTo(Phase.Healthy);
+      assertThat(status().stableRevision.hash).isEqualTo(NEXT.hash());
+      assertThat(status().previousStableRevision.hash).isEqualTo(STABLE.hash());
+      assertThat(status().analysis.kind).isEqualTo(dev.rollguard.operator.api.AnalysisStatus.Kind.PostPromotion);
+    }
+
+    @Test
+    void aBreachInTheWindowRollsBackToThePreviousStableRevision() {
+      promotedWithWindow();
+      f.measure(200);
+      f.measure(210);
+      assertThat(status().phase).isEqualTo(Phase.RollingBack);
+      assertThat(status().pendingRollback.toRevision).isEqualTo(STABLE.hash());
+      f.step(NEXT);
+      assertThat(f.actions(Action.RestoreTemplate.class)).containsExactly(
+          new Action.RestoreTemplate("web-" + STABLE.hash(), STABLE.hash()));
+      assertThat(status().stableRevision.hash).isEqualTo(STABLE.hash());
+      assertThat(status().failedRevisions).extracting(r -> r.hash).containsExactly(NEXT.hash());
+    }
+
+    @Test
+    void afterTheWindowThePreviousRevisionIsLetGo() {
+      promotedWithWindow();
+      while (status().previousStableRevision != null) {
+        f.measure(90);
+      }
+      assertThat(status().phase).isEqualTo(Phase.Healthy);
+      assertThat(f.last.measurement()).isEmpty();
+    }
+  }
 }
