@@ -1,8 +1,13 @@
 package dev.rollguard.operator;
 
+import dev.rollguard.operator.report.ReportCommand;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar rollguard-operator.jar [flags]}: runs the operator until SIGTERM. */
+/**
+ * {@code java -jar rollguard-operator.jar [flags]}: runs the operator until SIGTERM.
+ * {@code java -jar rollguard-operator.jar report NAMESPACE/ROLLOUT}: prints a Rollout's incident record.
+ */
 public final class RollguardMain {
 
   private static final String LOGBACK_CONFIG = "logback.configurationFile";
@@ -10,6 +15,11 @@ public final class RollguardMain {
   private RollguardMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && args[0].equals("report")) {
+      // Quiet logs: the report is the output.
+      System.setProperty("logback.configurationFile", "logback-quiet.xml");
+      System.exit(ReportCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
     OperatorOptions options;
     try {
       options = OperatorOptions.parse(args);

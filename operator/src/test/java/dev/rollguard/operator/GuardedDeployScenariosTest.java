@@ -12,6 +12,8 @@ import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
 import dev.rollguard.testing.TestExporter;
 import java.time.Duration;
+import dev.rollguard.operator.report.ReportCommand;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +131,22 @@ class GuardedDeployScenariosTest {
     await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.condition("Recovered")
         .map(c -> "True".equals(c.getStatus())).orElse(false));
     await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.eventReasons("Rollout").contains("Recovered"));
+
+    // The incident record, as a user prints it with the report command.
+    var out = new java.io.ByteArrayOutputStream();
+    int exit = ReportCommand.run(List.of("breach/web", "--kubeconfig", platform.kubeconfig().toString()),
+        new java.io.PrintStream(out, true), System.err);
+    String report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(exit).isZero();
+    assertThat(report).startsWith("# Incident: breach/web rolled back " + failed.hash)
+        .contains("| Failed revision | " + failed.hash + " (shop/web:2) |")
+        .contains("| Why | GuardBreached: guard db-connections = 180, bounds <= 150 |")
+        .containsPattern("\\| Detected and rolled back \\| [0-9]+ s after the deploy \\|")
+        .contains("| Deployed | " + failed.hash)
+        .contains("| Breached | " + failed.hash + " | db-connections = 180 > max 150 (breach 1 of 2) |")
+        .contains("| RolledBack | " + failed.hash)
+        .contains("| Recovered |")
+        .contains("| Warning | RolledBack |");
   }
 
   @Test
