@@ -91,6 +91,18 @@ class GitOpsHoldTest {
       s.awaitPhase(Phase.Healthy);
       assertThat(s.status().stableRevision.images).containsExactly("shop/web:4");
       s.awaitRunning("shop/web:4");
+
+      // Deleting the Rollout lifts its hold and leaves the Deployment otherwise as it is.
+      gitOpsSync(platform, "shop/web:5");
+      s.awaitPhase(Phase.Analysing);
+      exporter.set(SERIES, 200);
+      s.awaitPhase(Phase.RolledBack);
+      await().atMost(ScenarioSupport.TIMEOUT).until(() -> held(s.deployment()));
+      platform.kubectl("delete", "rollout", "web", "-n", "gitops", "--timeout=60s").orThrow();
+      Deployment released = s.deployment();
+      assertThat(released.getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
+      assertThat(released.getMetadata().getAnnotations()).doesNotContainKey(WorkloadState.HELD_REVISION);
+      assertThat(s.image()).isEqualTo("shop/web:4");
     }
   }
 
