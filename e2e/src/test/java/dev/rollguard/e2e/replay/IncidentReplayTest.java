@@ -5,133 +5,165 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
-import dev.rollguard.testing.PrometheusQuery;
-import io.fabric8.kubernetes.api.model.Event;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalDouble;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The incident Rollguard exists for, end to end: the operator as its own process, the demo
- * service as real processes with a real connection pool against PostgreSQL, postgres_exporter
- * and Prometheus. A release that leaks connections is rolled back and the database recovers.
+ * The incident Rollguard exists for, end to end: the operator as its own process; the demo
+ * service as real processes with a HikariCP pool against PostgreSQL, following the Deployment;
+ * postgres_exporter and Prometheus. Each scenario runs in its own namespace and database.
  */
-@LocalPlatform(cluster = true, prometheus = true, postgres = true, maxConnections = 120)
+@LocalPlatform(cluster = true, prometheus = true, postgres = true, maxConnections = 200)
 class IncidentReplayTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(120);
-  private static final String CONNECTIONS = "sum(pg_stat_activity_count{datname=\"postgres\"})";
+  private static final String[] NAMESPACES = {"leak", "errors", "healthy", "metrics-down", "resync"};
+  private static ReplayOperator operator;
+
+  @BeforeAll
+  static void start(Platform platform) {
+    platform.kubectl("apply", "-f", ReplayWorld.REPO.resolve("crds/rollouts.rollguard.dev-v1.yml").toString())
+        .orThrow();
+    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
+    operator = new ReplayOperator(platform, "operator", NAMESPACES);
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (operator != null) {
+      operator.close();
+    }
+  }
 
   @Test
-  void aReleaseThatLeaksConnectionsIsRolledBackAndTheDatabaseRecovers(Platform platform) throws Exception {
-    Path repo = Path.of(System.getProperty("rollguard.repo.dir", ".."));
-    platform.kubectl("apply", "-f", repo.resolve("crds/rollouts.rollguard.dev-v1.yml").toString()).orThrow();
-    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
-    platform.kubectl("create", "namespace", "shop").orThrow();
-    deploy(platform, "shop/checkout:1.4.1");
-    int metricsPort = freePort();
-    Process operator = new ProcessBuilder(java(), "-jar", repo.resolve("operator/target/rollguard-operator.jar").toString(),
-        "--kubeconfig", platform.kubeconfig().toString(), "--namespaces", "shop",
-        "--prometheus-url", platform.prometheusUrl().toString(),
-        "--metrics-port", String.valueOf(metricsPort), "--health-port", String.valueOf(freePort()))
-        .redirectErrorStream(true).redirectOutput(platform.logsDir().resolve("operator.log").toFile()).start();
-    try (ServiceFollower service = new ServiceFollower(platform, "shop", "checkout",
-        repo.resolve("e2e/demo-service/target/rollguard-demo-service.jar"), 10)) {
-      await().atMost(TIMEOUT).until(() -> service.runningImages().equals(List.of("shop/checkout:1.4.1",
-          "shop/checkout:1.4.1")));
-      await().atMost(TIMEOUT).until(() -> present(platform, "sum(hikaricp_connections{app=\"checkout\"})"));
-      double baseline = value(platform, CONNECTIONS);
-      platform.kubectlWithInput("""
-          apiVersion: rollguard.dev/v1alpha1
-          kind: Rollout
-          metadata: {name: checkout, namespace: shop}
-          spec:
-            workloadRef: {kind: Deployment, name: checkout}
-            analysis: {initialDelay: 5s, interval: 5s, bakeTime: 2m, failureLimit: 2, progressDeadline: 2m}
-            guards:
-            - name: db-connections
-              query: %s
-              maxIncrease: "+20"
-            - name: pool-leak
-              query: sum(hikaricp_connections_active{app="checkout"})
-              exhaustion: {limit: 60, within: 2m, window: 30s}
-          """.formatted("'" + CONNECTIONS + "'"), "apply", "-f", "-").orThrow();
-      await().atMost(TIMEOUT).until(() -> "Healthy".equals(phase(platform)));
+  void aReleaseThatLeaksConnectionsIsRolledBackAndTheDatabaseRecovers(Platform platform) {
+    try (ReplayWorld w = new ReplayWorld(platform, "leak")) {
+      w.start("shop/checkout:1.4.1");
+      double baseline = w.value(w.connections);
+      w.guard();
 
-      deploy(platform, "shop/checkout:1.4.2-leak");
-      await().atMost(TIMEOUT).until(() -> service.runningImages().contains("shop/checkout:1.4.2-leak"));
-      await().atMost(TIMEOUT).until(() -> "RolledBack".equals(phase(platform)));
+      w.deploy("shop/checkout:1.4.2-leak");
+      await().atMost(ReplayWorld.TIMEOUT).until(() -> w.service().runningImages().contains("shop/checkout:1.4.2-leak"));
+      w.awaitPhase("RolledBack");
 
-      assertThat(platform.kubectl("get", "deployment", "checkout", "-n", "shop", "-o",
-          "jsonpath={.spec.template.spec.containers[0].image}").orThrow().stdout()).isEqualTo("shop/checkout:1.4.1");
-      await().atMost(TIMEOUT).until(() -> service.runningImages().equals(List.of("shop/checkout:1.4.1",
-          "shop/checkout:1.4.1")));
-      await().atMost(TIMEOUT).until(() -> value(platform, CONNECTIONS) <= baseline + 5);
-      await().atMost(TIMEOUT).until(() -> events(platform).stream().anyMatch(e -> "Recovered".equals(e.getReason())));
-      assertThat(platform.kubectl("get", "rollout", "checkout", "-n", "shop", "-o",
-          "jsonpath={.status.failedRevisions[0].images[0]}").orThrow().stdout()).isEqualTo("shop/checkout:1.4.2-leak");
-      assertThat(events(platform)).extracting(Event::getReason).contains("Deployed", "GuardBreached", "RolledBack");
-      assertThat(operatorMetric(metricsPort, "rollguard_rollbacks_total")).hasValue(1);
-    } finally {
-      operator.destroy();
-      operator.waitFor();
+      assertThat(w.image()).isEqualTo("shop/checkout:1.4.1");
+      assertThat(w.field("{.status.failedRevisions[0].images[0]}")).isEqualTo("shop/checkout:1.4.2-leak");
+      await().atMost(ReplayWorld.TIMEOUT).until(() -> w.service().runningImages()
+          .equals(List.of("shop/checkout:1.4.1", "shop/checkout:1.4.1")));
+      await().atMost(ReplayWorld.TIMEOUT).until(() -> w.value(w.connections) <= baseline + 5);
+      await().atMost(ReplayWorld.TIMEOUT).until(() -> w.eventReasons().contains("Recovered"));
+      assertThat(w.eventReasons()).contains("Deployed", "GuardBreached", "RolledBack");
+      assertThat(ReplayWorld.operatorMetric(operator.metricsPort, "rollguard_rollbacks_total", "leak")).hasValue(1);
     }
   }
 
-  private static void deploy(Platform platform, String image) {
-    platform.kubectlWithInput("""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: checkout, namespace: shop}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: checkout}}
-          template:
-            metadata: {labels: {app: checkout}}
-            spec:
-              containers: [{name: checkout, image: "%s"}]
-        """.formatted(image), "apply", "-f", "-").orThrow();
-  }
+  @Test
+  void anErrorRateRegressionIsRolledBack(Platform platform) {
+    try (ReplayWorld w = new ReplayWorld(platform, "errors")) {
+      w.start("shop/checkout:1.4.1");
+      w.guard();
 
-  private static String phase(Platform platform) {
-    return platform.kubectl("get", "rollout", "checkout", "-n", "shop", "-o", "jsonpath={.status.phase}").stdout();
-  }
+      w.deploy("shop/checkout:1.4.3-errors");
+      w.awaitPhase("RolledBack");
 
-  private static List<Event> events(Platform platform) {
-    return platform.client().v1().events().inNamespace("shop").list().getItems().stream()
-        .filter(e -> "Rollout".equals(e.getInvolvedObject().getKind())).toList();
-  }
-
-  private static boolean present(Platform platform, String query) {
-    return PrometheusQuery.instant(platform.prometheusUrl(), query).isPresent();
-  }
-
-  private static double value(Platform platform, String query) {
-    return PrometheusQuery.instant(platform.prometheusUrl(), query).orElse(Double.NaN);
-  }
-
-  private static OptionalDouble operatorMetric(int port, String name) throws IOException, InterruptedException {
-    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
-    return body.lines().filter(l -> l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(
-        l.substring(l.lastIndexOf(' ') + 1))).reduce(Double::sum);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+      assertThat(w.image()).isEqualTo("shop/checkout:1.4.1");
+      assertThat(w.field("{.status.failedRevisions[0].guard}")).isEqualTo("error-rate");
+      assertThat(w.field("{.status.message}")).contains("error-rate = 0.").contains("> max 0.05");
+      assertThat(w.eventReasons()).contains("GuardBreached", "RolledBack");
+      assertThat(ReplayWorld.operatorMetric(operator.metricsPort, "rollguard_rollbacks_total", "errors")).hasValue(1);
     }
   }
 
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  @Test
+  void aHealthyReleaseIsPromotedAfterTheBakeAndNeverRolledBack(Platform platform) {
+    try (ReplayWorld w = new ReplayWorld(platform, "healthy")) {
+      w.start("shop/checkout:1.4.1");
+      w.guard();
+
+      w.deploy("shop/checkout:1.5.0");
+      w.awaitPhase("Analysing");
+      w.awaitPhase("Healthy");
+
+      assertThat(w.field("{.status.stableRevision.images[0]}")).isEqualTo("shop/checkout:1.5.0");
+      assertThat(w.image()).isEqualTo("shop/checkout:1.5.0");
+      assertThat(w.field("{.status.failedRevisions[*].hash}")).isEmpty();
+      await().atMost(ReplayWorld.TIMEOUT).until(() -> w.eventReasons().contains("Promoted"));
+      assertThat(w.eventReasons()).doesNotContain("RolledBack", "GuardBreached");
+      assertThat(ReplayWorld.operatorMetric(operator.metricsPort, "rollguard_promotions_total", "healthy"))
+          .hasValue(1);
+    }
+  }
+
+  @Test
+  void prometheusStoppedMidAnalysisRollsNothingBackAndTheAnalysisCompletesAfterItsRestart(Platform platform) {
+    try (ReplayWorld w = new ReplayWorld(platform, "metrics-down")) {
+      w.start("shop/checkout:1.4.1");
+      w.guard();
+
+      w.deploy("shop/checkout:1.5.0");
+      w.awaitPhase("Analysing");
+      await().atMost(ReplayWorld.TIMEOUT).until(() -> !w.field("{.status.analysis.lastMeasuredAt}").isEmpty());
+      platform.stopComponent("prometheus");
+      try {
+        await().atMost(ReplayWorld.TIMEOUT).until(() ->
+            "False".equals(w.field("{.status.conditions[?(@.type==\"MetricsAvailable\")].status}")));
+        assertThat(w.field("{.status.conditions[?(@.type==\"MetricsAvailable\")].message}")).contains("unreachable");
+        // Past the bake time with no data: still analysing, nothing rolled back.
+        await().during(Duration.ofSeconds(35)).atMost(Duration.ofSeconds(50)).until(() ->
+            "Analysing".equals(w.phase()) && "shop/checkout:1.5.0".equals(w.image()));
+      } finally {
+        platform.startComponent("prometheus");
+      }
+      w.awaitPhase("Healthy");
+      assertThat(w.field("{.status.stableRevision.images[0]}")).isEqualTo("shop/checkout:1.5.0");
+      assertThat(w.eventReasons()).doesNotContain("RolledBack");
+    }
+  }
+
+  @Test
+  void aGitOpsResyncOfTheFailedVersionIsHeldWithNoReadyPodOfIt(Platform platform) {
+    try (ReplayWorld w = new ReplayWorld(platform, "resync")) {
+      w.start("shop/checkout:1.4.1");
+      w.guard();
+      w.deploy("shop/checkout:1.4.2-leak");
+      w.awaitPhase("RolledBack");
+      await().atMost(ReplayWorld.TIMEOUT).until(() -> "true".equals(platform.kubectl("get", "deployment", "checkout",
+          "-n", "resync", "-o", "jsonpath={.spec.paused}").stdout()));
+
+      // The GitOps controller syncs the failed version from Git again.
+      w.deploy("shop/checkout:1.4.2-leak");
+      w.awaitPhase("Holding");
+      await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).until(() ->
+          w.service().runningImages().equals(List.of("shop/checkout:1.4.1", "shop/checkout:1.4.1"))
+              && "Holding".equals(w.phase()));
+      assertThat(w.events().stream().filter(e -> "Held".equals(e.getReason()))).hasSize(1);
+    }
+  }
+
+  /** Its own operator, killed with SIGKILL in the middle of an analysis. */
+  @Test
+  void anOperatorKilledMidAnalysisIsRestartedAndRollsBackExactlyOnce(Platform platform) throws Exception {
+    try (ReplayWorld w = new ReplayWorld(platform, "killed")) {
+      ReplayOperator first = new ReplayOperator(platform, "operator-killed", "killed");
+      w.start("shop/checkout:1.4.1");
+      w.guard();
+      w.deploy("shop/checkout:1.4.2-leak");
+      w.awaitPhase("Analysing");
+      await().atMost(ReplayWorld.TIMEOUT).until(() -> !w.field("{.status.analysis.lastMeasuredAt}").isEmpty());
+      first.kill();
+
+      try (ReplayOperator second = new ReplayOperator(platform, "operator-killed", "killed")) {
+        w.awaitPhase("RolledBack");
+        assertThat(w.image()).isEqualTo("shop/checkout:1.4.1");
+        await().atMost(ReplayWorld.TIMEOUT).until(() -> w.eventReasons().contains("RolledBack"));
+        assertThat(w.eventReasons().stream().filter("RolledBack"::equals)).hasSize(1);
+        assertThat(w.field("{.status.failedRevisions[*].hash}").split(" ")).hasSize(1);
+        assertThat(platform.kubectl("get", "replicasets", "-n", "killed", "-o",
+            "jsonpath={.items[*].metadata.annotations.deployment\\.kubernetes\\.io/revision}").orThrow().stdout()
+            .split(" ")).containsExactlyInAnyOrder("2", "3");
+      }
+    }
   }
 }

@@ -40,17 +40,20 @@ public final class ServiceFollower implements AutoCloseable {
   private final String namespace;
   private final String app;
   private final Path jar;
+  private final String jdbcUrl;
   private final Map<String, Instance> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newScheduledThreadPool(2);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private record Instance(String pod, String image, Process process, int port) {}
 
-  public ServiceFollower(Platform platform, String namespace, String app, Path jar, int requestsPerSecond) {
+  public ServiceFollower(Platform platform, String namespace, String app, Path jar, int requestsPerSecond,
+      String jdbcUrl) {
     this.platform = platform;
     this.namespace = namespace;
     this.app = app;
     this.jar = jar;
+    this.jdbcUrl = jdbcUrl;
     loop.scheduleWithFixedDelay(this::follow, 0, 500, TimeUnit.MILLISECONDS);
     loop.scheduleAtFixedRate(this::load, 0, 1000 / requestsPerSecond, TimeUnit.MILLISECONDS);
   }
@@ -81,12 +84,13 @@ public final class ServiceFollower implements AutoCloseable {
       Path log = platform.logsDir().resolve("service-" + pod + ".log");
       ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar",
           jar.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE);
-      builder.environment().putAll(Map.of("IMAGE", image, "JDBC_URL", platform.jdbcUrl(), "APP", app, "POD", pod,
+      builder.environment().putAll(Map.of("IMAGE", image, "JDBC_URL", jdbcUrl, "APP", app, "POD", pod,
           "PORT", "0", "POOL_SIZE", "30"));
       Process process = builder.start();
       process.getOutputStream().close();
       int port = readPort(process, log);
-      platform.addScrapeTarget("service-" + pod, "127.0.0.1:" + port, Map.of("job", app, "pod", pod));
+      platform.addScrapeTarget("service-" + pod, "127.0.0.1:" + port,
+          Map.of("job", app, "namespace", namespace, "pod", pod));
       return new Instance(pod, image, process, port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,41 @@
+package dev.rollguard.e2e.replay;
+
+import dev.rollguard.testing.Platform;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The operator as its own process: {@code java -jar operator/target/rollguard-operator.jar}. */
+final class ReplayOperator implements AutoCloseable {
+
+  private final Process process;
+  final int metricsPort = ReplayWorld.freePort();
+
+  ReplayOperator(Platform platform, String logName, String... namespaces) {
+    try {
+      process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+          ReplayWorld.REPO.resolve("operator/target/rollguard-operator.jar").toString(),
+          "--kubeconfig", platform.kubeconfig().toString(), "--namespaces", String.join(",", namespaces),
+          "--prometheus-url", platform.prometheusUrl().toString(),
+          "--metrics-port", String.valueOf(metricsPort), "--health-port", String.valueOf(ReplayWorld.freePort()))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(platform.logsDir().resolve(logName + ".log").toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SIGKILL: no shutdown hook, no chance to tidy up, as when a node dies. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+}
