@@ -16,6 +16,7 @@ import dev.rollguard.operator.rollback.TemplateRestorer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -47,6 +49,7 @@ public final class RollguardOperator implements AutoCloseable {
   private final EventRecorder events;
   private final MeasurementScheduler scheduler;
   private final Operator operator;
+  private final AtomicBoolean stopping = new AtomicBoolean();
   private MetricsServer metricsServer;
   private HealthServer healthServer;
 
@@ -75,8 +78,16 @@ public final class RollguardOperator implements AutoCloseable {
       o.withKubernetesClient(client).withConcurrentReconciliationThreads(options.reconcileThreads())
           .withCloseClientOnStop(false);
       if (options.leaderElection()) {
+        // The SDK's own "exit when leadership stops" calls System.exit inside our shutdown hook
+        // (where it blocks forever); exit ourselves, outside the hook, only for a Lease lost
+        // while running, so that a fresh process campaigns again.
         var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(options.leaderElectionLease())
-            .withIdentity(identity());
+            .withIdentity(identity())
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(
+                () -> LOG.info("leading: this replica reconciles"),
+                this::lostLeadership,
+                leader -> LOG.info("current leader: {}", leader)));
         options.leaderElectionNamespace().ifPresent(election::withLeaseNamespace);
         o.withLeaderElectionConfiguration(election.build());
       }
@@ -88,6 +99,16 @@ public final class RollguardOperator implements AutoCloseable {
         override.settingNamespaces(options.namespaces());
       }
     });
+  }
+
+  private void lostLeadership() {
+    if (stopping.get()) {
+      return;
+    }
+    LOG.error("lost the leader-election Lease while running; exiting so that a new process campaigns again");
+    Thread exit = new Thread(() -> System.exit(1), "rollguard-lost-lease");
+    exit.setDaemon(true);
+    exit.start();
   }
 
   public void start() {
@@ -120,6 +141,7 @@ public final class RollguardOperator implements AutoCloseable {
   /** Stops taking work, lets running reconciles finish, then closes the rest. */
   @Override
   public void close() {
+    stopping.set(true);
     LOG.info("Rollguard operator stopping");
     operator.stop();
     scheduler.close();
