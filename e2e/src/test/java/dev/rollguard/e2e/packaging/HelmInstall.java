@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code helm install} of charts/rollguard into the platform's cluster. */
-final class HelmInstall {
+public final class HelmInstall {
 
   final String release;
   final String namespace;
@@ -28,7 +28,7 @@ final class HelmInstall {
    * installs the chart and waits until its Deployment is available: the API server admitted
    * the operator pods (kwok runs no containers, so nothing more is proven about them).
    */
-  static HelmInstall install(Platform platform, String release, String namespace, String... setValues) {
+  public static HelmInstall install(Platform platform, String release, String namespace, String... setValues) {
     platform.kubectl("create", "namespace", namespace).orThrow();
     platform.kubectl("label", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted").orThrow();
     List<String> args = new ArrayList<>(List.of("install", release, Tools.chart().toString(),
@@ -57,7 +57,7 @@ final class HelmInstall {
    * operator process runs configured exactly as the pod would be. Ports are left out: the
    * process takes free ones.
    */
-  Map<String, String> operatorEnvironment() {
+  public Map<String, String> operatorEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
       if (var.getName().startsWith("ROLLGUARD_") && var.getValue() != null && !var.getName().endsWith("_PORT")) {
@@ -67,7 +67,7 @@ final class HelmInstall {
     return env;
   }
 
-  ServiceAccountIdentity serviceAccount() {
+  public ServiceAccountIdentity serviceAccount() {
     String name = deployment().getSpec().getTemplate().getSpec().getServiceAccountName();
     return ServiceAccountIdentity.issue(platform, namespace, name);
   }

@@ -14,11 +14,11 @@ import java.nio.file.Path;
  * The credentials a pod of the chart's ServiceAccount gets: a token the API server issues for
  * that account (TokenRequest, as kubelet does), in a kubeconfig that holds nothing else.
  */
-final class ServiceAccountIdentity {
+public final class ServiceAccountIdentity {
 
   final String namespace;
   final String name;
-  final Path kubeconfig;
+  public final Path kubeconfig;
   private final Platform platform;
 
   private ServiceAccountIdentity(Platform platform, String namespace, String name, Path kubeconfig) {

@@ -3,16 +3,20 @@ package dev.rollguard.e2e.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollguard.e2e.packaging.HelmInstall;
+import dev.rollguard.e2e.packaging.ServiceAccountIdentity;
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The incident Rollguard exists for, end to end: the operator as its own process; the demo
+ * The incident Rollguard exists for, end to end: the operator as its own process, installed with
+ * the Helm chart and running with only the chart's ServiceAccount rights; the demo
  * service as real processes with a HikariCP pool against PostgreSQL, following the Deployment;
  * postgres_exporter and Prometheus. Each scenario runs in its own namespace and database.
  */
@@ -21,13 +25,17 @@ class IncidentReplayTest {
 
   private static final String[] NAMESPACES = {"leak", "errors", "healthy", "metrics-down", "resync"};
   private static ReplayOperator operator;
+  private static ServiceAccountIdentity identity;
+  private static Map<String, String> chartEnvironment;
 
+  /** Installed as platform teams do, with the chart; the operator runs with the chart's RBAC only. */
   @BeforeAll
   static void start(Platform platform) {
-    platform.kubectl("apply", "-f", ReplayWorld.REPO.resolve("crds/rollouts.rollguard.dev-v1.yml").toString())
-        .orThrow();
-    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
-    operator = new ReplayOperator(platform, "operator", NAMESPACES);
+    HelmInstall install = HelmInstall.install(platform, "rollguard", "rollguard-system",
+        "operator.prometheusUrl=" + platform.prometheusUrl());
+    identity = install.serviceAccount();
+    chartEnvironment = install.operatorEnvironment();
+    operator = new ReplayOperator(platform, "operator", identity.kubeconfig, chartEnvironment, NAMESPACES);
   }
 
   @AfterAll
@@ -108,8 +116,8 @@ class IncidentReplayTest {
       platform.stopComponent("prometheus");
       try {
         await().atMost(ReplayWorld.TIMEOUT).until(() ->
-            "False".equals(w.field("{.status.conditions[?(@.type==\"MetricsAvailable\")].status}")));
-        assertThat(w.field("{.status.conditions[?(@.type==\"MetricsAvailable\")].message}")).contains("unreachable");
+            "False".equals(w.field("{.status.conditions[?(@.type==\"MetricsAvailable\")].status}"))
+                && w.field("{.status.conditions[?(@.type==\"MetricsAvailable\")].message}").contains("unreachable"));
         // Past the bake time with no data: still analysing, nothing rolled back.
         await().during(Duration.ofSeconds(35)).atMost(Duration.ofSeconds(50)).until(() ->
             "Analysing".equals(w.phase()) && "shop/checkout:1.5.0".equals(w.image()));
@@ -119,6 +127,10 @@ class IncidentReplayTest {
       w.awaitPhase("Healthy");
       assertThat(w.field("{.status.stableRevision.images[0]}")).isEqualTo("shop/checkout:1.5.0");
       assertThat(w.eventReasons()).doesNotContain("RolledBack");
+      assertThat(ReplayWorld.operatorMetric(operator.metricsPort, "rollguard_rollbacks_total", "metrics-down"))
+          .isEmpty();
+      assertThat(ReplayWorld.operatorMetric(operator.metricsPort, "rollguard_promotions_total", "metrics-down"))
+          .hasValue(1);
     }
   }
 
@@ -139,6 +151,9 @@ class IncidentReplayTest {
           w.service().runningImages().equals(List.of("shop/checkout:1.4.1", "shop/checkout:1.4.1"))
               && "Holding".equals(w.phase()));
       assertThat(w.events().stream().filter(e -> "Held".equals(e.getReason()))).hasSize(1);
+      assertThat(w.image()).as("the Deployment carries the re-synced template, paused").isEqualTo(
+          "shop/checkout:1.4.2-leak");
+      assertThat(ReplayWorld.operatorMetric(operator.metricsPort, "rollguard_rollbacks_total", "resync")).hasValue(1);
     }
   }
 
@@ -146,7 +161,8 @@ class IncidentReplayTest {
   @Test
   void anOperatorKilledMidAnalysisIsRestartedAndRollsBackExactlyOnce(Platform platform) throws Exception {
     try (ReplayWorld w = new ReplayWorld(platform, "killed")) {
-      ReplayOperator first = new ReplayOperator(platform, "operator-killed", "killed");
+      ReplayOperator first = new ReplayOperator(platform, "operator-killed", identity.kubeconfig, chartEnvironment,
+          "killed");
       w.start("shop/checkout:1.4.1");
       w.guard();
       w.deploy("shop/checkout:1.4.2-leak");
@@ -154,7 +170,8 @@ class IncidentReplayTest {
       await().atMost(ReplayWorld.TIMEOUT).until(() -> !w.field("{.status.analysis.lastMeasuredAt}").isEmpty());
       first.kill();
 
-      try (ReplayOperator second = new ReplayOperator(platform, "operator-killed", "killed")) {
+      try (ReplayOperator second = new ReplayOperator(platform, "operator-killed", identity.kubeconfig,
+          chartEnvironment, "killed")) {
         w.awaitPhase("RolledBack");
         assertThat(w.image()).isEqualTo("shop/checkout:1.4.1");
         await().atMost(ReplayWorld.TIMEOUT).until(() -> w.eventReasons().contains("RolledBack"));
@@ -163,6 +180,7 @@ class IncidentReplayTest {
         assertThat(platform.kubectl("get", "replicasets", "-n", "killed", "-o",
             "jsonpath={.items[*].metadata.annotations.deployment\\.kubernetes\\.io/revision}").orThrow().stdout()
             .split(" ")).containsExactlyInAnyOrder("2", "3");
+        assertThat(ReplayWorld.operatorMetric(second.metricsPort, "rollguard_rollbacks_total", "killed")).hasValue(1);
       }
     }
   }

@@ -4,6 +4,7 @@ import dev.rollguard.testing.Platform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The operator as its own process: {@code java -jar operator/target/rollguard-operator.jar}. */
@@ -12,16 +13,21 @@ final class ReplayOperator implements AutoCloseable {
   private final Process process;
   final int metricsPort = ReplayWorld.freePort();
 
-  ReplayOperator(Platform platform, String logName, String... namespaces) {
+  /**
+   * Runs with the chart's identity: a kubeconfig holding only its ServiceAccount's token, and
+   * the ROLLGUARD_* environment the chart gives the operator pod.
+   */
+  ReplayOperator(Platform platform, String logName, Path kubeconfig, Map<String, String> env, String... namespaces) {
     try {
-      process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-          ReplayWorld.REPO.resolve("operator/target/rollguard-operator.jar").toString(),
-          "--kubeconfig", platform.kubeconfig().toString(), "--namespaces", String.join(",", namespaces),
+      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-jar", ReplayWorld.REPO.resolve("operator/target/rollguard-operator.jar").toString(),
+          "--kubeconfig", kubeconfig.toString(), "--namespaces", String.join(",", namespaces),
           "--prometheus-url", platform.prometheusUrl().toString(),
           "--metrics-port", String.valueOf(metricsPort), "--health-port", String.valueOf(ReplayWorld.freePort()))
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(platform.logsDir().resolve(logName + ".log").toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(platform.logsDir().resolve(logName + ".log").toFile()));
+      builder.environment().putAll(env);
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
