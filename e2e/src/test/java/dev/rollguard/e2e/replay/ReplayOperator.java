@@ -28,6 +28,8 @@ final class ReplayOperator implements AutoCloseable {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(platform.logsDir().resolve(logName + ".log").toFile()));
       builder.environment().putAll(env);
       process = builder.start();
+      // Never outlive the test JVM.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "replay-operator-exit"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -39,9 +41,13 @@ final class ReplayOperator implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM, as kubelet sends it; SIGKILL if it has not stopped within 30 s. */
   @Override
   public void close() throws InterruptedException {
     process.destroy();
-    process.waitFor(30, TimeUnit.SECONDS);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 }

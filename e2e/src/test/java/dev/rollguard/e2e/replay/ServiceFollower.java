@@ -44,6 +44,8 @@ public final class ServiceFollower implements AutoCloseable {
   private final Map<String, Instance> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newScheduledThreadPool(2);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final Thread killOnExit = new Thread(this::stopAll, "service-follower-exit");
+  private volatile boolean closing;
 
   private record Instance(String pod, String image, Process process, int port) {}
 
@@ -54,6 +56,8 @@ public final class ServiceFollower implements AutoCloseable {
     this.app = app;
     this.jar = jar;
     this.jdbcUrl = jdbcUrl;
+    // Service processes must not outlive the test JVM, even if it is told to exit early.
+    Runtime.getRuntime().addShutdownHook(killOnExit);
     loop.scheduleWithFixedDelay(this::follow, 0, 500, TimeUnit.MILLISECONDS);
     loop.scheduleAtFixedRate(this::load, 0, 1000 / requestsPerSecond, TimeUnit.MILLISECONDS);
   }
@@ -64,6 +68,9 @@ public final class ServiceFollower implements AutoCloseable {
   }
 
   private void follow() {
+    if (closing) {
+      return;
+    }
     try {
       Set<String> ready = new HashSet<>();
       for (Pod pod : platform.client().pods().inNamespace(namespace).withLabel("app", app).list().getItems()) {
@@ -123,6 +130,11 @@ public final class ServiceFollower implements AutoCloseable {
       platform.removeScrapeTarget("service-" + pod);
       // Like a pod whose grace period ran out: its sessions end with it.
       instance.process().destroyForcibly();
+      try {
+        instance.process().waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -145,7 +157,23 @@ public final class ServiceFollower implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     loop.shutdownNow();
+    try {
+      // A round may be starting a process right now: let it finish, then stop everything.
+      loop.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stopAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException alreadyExiting) {
+      // the hook runs anyway
+    }
+  }
+
+  private void stopAll() {
     running.keySet().stream().toList().forEach(this::stop);
   }
 }
