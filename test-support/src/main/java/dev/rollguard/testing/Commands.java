@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** Runs external commands to completion, capturing their output, with a time limit. */
-final class Commands {
+public final class Commands {
 
   /** Output readers block until the process closes its pipes: give each its own thread. */
   private static final ExecutorService READERS = Executors.newCachedThreadPool(runnable -> {
@@ -25,13 +25,13 @@ final class Commands {
 
   private Commands() {}
 
-  static CommandResult run(List<String> command, Map<String, String> env, Path workDir,
+  public static CommandResult run(List<String> command, Map<String, String> env, Path workDir,
       Duration timeout) {
     return run(command, env, workDir, timeout, null);
   }
 
   /** Like {@link #run(List, Map, Path, Duration)}, writing {@code stdin} (may be null) to the command. */
-  static CommandResult run(List<String> command, Map<String, String> env, Path workDir,
+  public static CommandResult run(List<String> command, Map<String, String> env, Path workDir,
       Duration timeout, String stdin) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().putAll(env);

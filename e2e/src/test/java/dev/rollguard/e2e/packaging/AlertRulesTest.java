@@ -1,5 +1,6 @@
 package dev.rollguard.e2e.packaging;
 
+import dev.rollguard.testing.CommandResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -136,12 +137,12 @@ class AlertRulesTest {
     new YAMLMapper().writeValue(rules.toFile(), spec);
     Files.writeString(dir.resolve("tests.yaml"), UNIT_TESTS);
 
-    Tools.Result check = Tools.run(List.of(Tools.promtool().toString(), "check", "rules", rules.toString()),
+    CommandResult check = Tools.run(List.of(Tools.promtool().toString(), "check", "rules", rules.toString()),
         Map.of(), null);
     assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
     assertThat(check.stdout()).contains("SUCCESS: 4 rules found");
 
-    Tools.Result test = Tools.run(List.of(Tools.promtool().toString(), "test", "rules",
+    CommandResult test = Tools.run(List.of(Tools.promtool().toString(), "test", "rules",
         dir.resolve("tests.yaml").toString()), Map.of(), null);
     assertThat(test.exitCode()).as(test.stdout() + test.stderr()).isZero();
     assertThat(test.stdout()).contains("SUCCESS");

@@ -1,5 +1,6 @@
 package dev.rollguard.e2e.packaging;
 
+import dev.rollguard.testing.CommandResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -46,7 +47,7 @@ class ChartTemplateTest {
         args.add("--set");
         args.add(value);
       }
-      Tools.Result lint = Tools.helm(args.toArray(String[]::new));
+      CommandResult lint = Tools.helm(args.toArray(String[]::new));
       assertThat(lint.exitCode()).as(lint.stdout() + lint.stderr()).isZero();
       assertThat(lint.stdout()).contains("1 chart(s) linted, 0 chart(s) failed")
           .doesNotContain("[WARNING]").doesNotContain("[ERROR]");
@@ -161,7 +162,7 @@ class ChartTemplateTest {
         .containsExactly("/secrets[grafana-cloud, prometheus-token]: get");
     assertThat(chart.all(RoleBinding.class)).hasSize(2);
 
-    Tools.Result outside = Rendered.render("watchNamespaces={shop}",
+    CommandResult outside = Rendered.render("watchNamespaces={shop}",
         "prometheusTokenSecrets[0].namespace=cart", "prometheusTokenSecrets[0].name=thanos-token");
     assertThat(outside.succeeded()).isFalse();
     assertThat(outside.stderr()).contains("prometheusTokenSecrets[0]: namespace cart is not in watchNamespaces");

@@ -1,5 +1,6 @@
 package dev.rollguard.e2e.packaging;
 
+import dev.rollguard.testing.CommandResult;
 import dev.rollguard.testing.Platform;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -13,10 +14,10 @@ public final class HelmInstall {
 
   final String release;
   final String namespace;
-  final Tools.Result result;
+  final CommandResult result;
   private final Platform platform;
 
-  private HelmInstall(Platform platform, String release, String namespace, Tools.Result result) {
+  private HelmInstall(Platform platform, String release, String namespace, CommandResult result) {
     this.platform = platform;
     this.release = release;
     this.namespace = namespace;
@@ -37,12 +38,12 @@ public final class HelmInstall {
       args.add("--set");
       args.add(value);
     }
-    Tools.Result result = Tools.helm(args.toArray(String[]::new)).orThrow();
+    CommandResult result = Tools.helm(args.toArray(String[]::new)).orThrow();
     platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
     return new HelmInstall(platform, release, namespace, result);
   }
 
-  Tools.Result helm(String... args) {
+  CommandResult helm(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--namespace", namespace, "--kubeconfig", platform.kubeconfig().toString()));
     return Tools.helm(all.toArray(String[]::new));

@@ -1,5 +1,6 @@
 package dev.rollguard.e2e.packaging;
 
+import dev.rollguard.testing.CommandResult;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -35,7 +36,7 @@ final class Rendered {
   }
 
   /** The helm run itself, for tests that expect it to fail. */
-  static Tools.Result render(String... setValues) {
+  static CommandResult render(String... setValues) {
     List<String> args = new ArrayList<>(List.of("template", RELEASE, Tools.chart().toString(),
         "--namespace", NAMESPACE, "--kube-version", Tools.kubernetesVersion()));
     for (String value : setValues) {

@@ -1,19 +1,16 @@
 package dev.rollguard.e2e.packaging;
 
+import dev.rollguard.testing.CommandResult;
+import dev.rollguard.testing.Commands;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,29 +23,7 @@ final class Tools {
   private static final Pattern KUBERNETES_REQUIRE =
       Pattern.compile("(?m)^\\s*(?:require\\s+)?k8s\\.io/kubernetes v(\\S+)");
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
-  // Each output stream blocks its reader until the process closes it: one thread per stream.
-  private static final ExecutorService READERS = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "packaging-output-reader");
-    thread.setDaemon(true);
-    return thread;
-  });
-
   private Tools() {}
-
-  /** What a command did. */
-  record Result(String command, int exitCode, String stdout, String stderr) {
-    boolean succeeded() {
-      return exitCode == 0;
-    }
-
-    Result orThrow() {
-      if (!succeeded()) {
-        throw new IllegalStateException("'" + command + "' exited with " + exitCode
-            + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
-      }
-      return this;
-    }
-  }
 
   /** The repository root (Maven passes it to the tests). */
   static Path repo() {
@@ -99,7 +74,7 @@ final class Tools {
   }
 
   /** Runs helm with its state directories under target/, so no test touches ~/.config/helm. */
-  static Result helm(String... args) {
+  static CommandResult helm(String... args) {
     Path home = Path.of("target/helm-home").toAbsolutePath();
     List<String> command = new ArrayList<>(List.of(platformBin("helm").toString()));
     command.addAll(List.of(args));
@@ -109,37 +84,7 @@ final class Tools {
         "HELM_DATA_HOME", home.resolve("data").toString()), null);
   }
 
-  static Result run(List<String> command, Map<String, String> env, String stdin) {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(repo().toFile());
-    builder.environment().putAll(env);
-    String shown = String.join(" ", command);
-    try {
-      Process process = builder.start();
-      try (var input = process.getOutputStream()) {
-        if (stdin != null) {
-          input.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-      }
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()), READERS);
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()), READERS);
-      if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("'" + shown + "' did not finish within " + TIMEOUT);
-      }
-      return new Result(shown, process.exitValue(), out.join(), err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not run '" + shown + "'", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running '" + shown + "'", e);
-    }
-  }
-
-  private static String read(InputStream stream) {
-    try (stream) {
-      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  static CommandResult run(List<String> command, Map<String, String> env, String stdin) {
+    return Commands.run(command, env, repo(), TIMEOUT, stdin);
   }
 }
