@@ -3,6 +3,7 @@ package dev.rollguard.operator;
 import dev.rollguard.operator.events.EventRecorder;
 import dev.rollguard.operator.metrics.PrometheusMetricsSource;
 import dev.rollguard.operator.observability.HealthServer;
+import dev.rollguard.operator.observability.KubernetesRequestCounter;
 import dev.rollguard.operator.observability.MetricsServer;
 import dev.rollguard.operator.observability.OperatorMetrics;
 import dev.rollguard.operator.reconcile.Action;
@@ -60,9 +61,9 @@ public final class RollguardOperator implements AutoCloseable {
   /** {@code beforeChange}: see {@link ActionExecutor}; for restart tests. */
   public RollguardOperator(OperatorOptions options, Consumer<Action> beforeChange) {
     this.options = options;
-    this.client = buildClient(options);
-    Clock clock = Clock.systemUTC();
     OperatorMetrics metrics = new OperatorMetrics(registry);
+    this.client = buildClient(options, metrics);
+    Clock clock = Clock.systemUTC();
     OperatorMetrics.registerJvmMetrics(registry);
     this.timer = Executors.newScheduledThreadPool(options.measurementThreads(), daemon("rollguard-measure"));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(timer).build();
@@ -72,7 +73,7 @@ public final class RollguardOperator implements AutoCloseable {
         new ActionExecutor(new RevisionStore(client), new TemplateRestorer(client), events, metrics, beforeChange),
         metrics, clock);
     this.scheduler = new MeasurementScheduler(new PrometheusMetricsSource(http, metrics::queryCompleted), timer,
-        clock, reconciler::wake);
+        clock, reconciler::wake, metrics::measurementStarted);
     reconciler.useScheduler(scheduler);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client).withConcurrentReconciliationThreads(options.reconcileThreads())
@@ -156,7 +157,7 @@ public final class RollguardOperator implements AutoCloseable {
     client.close();
   }
 
-  private static KubernetesClient buildClient(OperatorOptions options) {
+  private static KubernetesClient buildClient(OperatorOptions options, OperatorMetrics metrics) {
     Optional<Config> config = options.kubeconfig().map(path -> {
       try {
         return Config.fromKubeconfig(Files.readString(path));
@@ -166,6 +167,8 @@ public final class RollguardOperator implements AutoCloseable {
     });
     KubernetesClientBuilder builder = new KubernetesClientBuilder();
     config.ifPresent(builder::withConfig);
+    builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(
+        KubernetesRequestCounter.NAME, new KubernetesRequestCounter(metrics)));
     return builder.build();
   }
 

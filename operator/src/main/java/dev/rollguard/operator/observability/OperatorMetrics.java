@@ -30,6 +30,10 @@ public final class OperatorMetrics {
   private static final double[] LATENCY_BUCKETS =
       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
+  // Tick lag: a millisecond or two when keeping up; seconds when the scheduler falls behind.
+  private static final double[] DELAY_BUCKETS =
+      {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
   private final Counter rollbacks;
   private final Counter promotions;
   private final Gauge guardValues;
@@ -38,6 +42,8 @@ public final class OperatorMetrics {
   private final Gauge phases;
   private final Counter reconciles;
   private final Histogram reconcileDuration;
+  private final Histogram measurementDelay;
+  private final Counter kubernetesRequests;
   private final List<StatefulMetric<?, ?>> perRollout;
 
   public OperatorMetrics(PrometheusRegistry registry) {
@@ -74,6 +80,13 @@ public final class OperatorMetrics {
         .register(registry);
     reconcileDuration = seconds("rollguard_reconcile_duration_seconds",
         "Duration of Rollout reconciliations.", LATENCY_BUCKETS).register(registry);
+    measurementDelay = seconds("rollguard_measurement_delay_seconds",
+        "How late measurement rounds start after their due time (tick lag).", DELAY_BUCKETS).register(registry);
+    kubernetesRequests = Counter.builder()
+        .name("rollguard_kubernetes_requests_total")
+        .help("Requests sent to the Kubernetes API server, by verb (watch counts each watch opened).")
+        .labelNames("verb")
+        .register(registry);
     perRollout = List.of(rollbacks, promotions, guardValues, phases);
   }
 
@@ -144,6 +157,16 @@ public final class OperatorMetrics {
   public void reconciled(Duration duration, boolean success) {
     reconciles.labelValues(success ? "success" : "error").inc();
     reconcileDuration.observe(seconds(duration));
+  }
+
+  /** A measurement round started this long after its due time. */
+  public void measurementStarted(Duration lateness) {
+    measurementDelay.observe(seconds(lateness));
+  }
+
+  /** A request to the Kubernetes API server is about to be sent. */
+  public void kubernetesRequest(String verb) {
+    kubernetesRequests.labelValues(label(verb)).inc();
   }
 
   /** Drops every series of a deleted Rollout, so memory stays flat as Rollouts come and go. */

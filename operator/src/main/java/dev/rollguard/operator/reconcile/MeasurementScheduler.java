@@ -32,6 +32,7 @@ public final class MeasurementScheduler implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Clock clock;
   private final Consumer<ResourceID> wake;
+  private final Consumer<Duration> lateness;
   private final Map<ResourceID, Scheduled> scheduled = new ConcurrentHashMap<>();
   private final Map<ResourceID, List<MeasurementRound>> inbox = new ConcurrentHashMap<>();
   /** The last round delivered per Rollout: asking for it again must not measure twice. */
@@ -39,10 +40,20 @@ public final class MeasurementScheduler implements AutoCloseable {
 
   public MeasurementScheduler(MetricsSource source, ScheduledExecutorService timer, Clock clock,
       Consumer<ResourceID> wake) {
+    this(source, timer, clock, wake, late -> { });
+  }
+
+  /**
+   * @param lateness told, as each round starts, how long after its due time it started: the
+   *     tick lag that shows a scheduler falling behind (too many Rollouts for its threads)
+   */
+  public MeasurementScheduler(MetricsSource source, ScheduledExecutorService timer, Clock clock,
+      Consumer<ResourceID> wake, Consumer<Duration> lateness) {
     this.source = source;
     this.timer = timer;
     this.clock = clock;
     this.wake = wake;
+    this.lateness = lateness;
   }
 
   /**
@@ -113,6 +124,7 @@ public final class MeasurementScheduler implements AutoCloseable {
 
   private void run(ResourceID rollout, Scheduled entry) {
     MeasurementJob job = entry.job;
+    lateness.accept(Duration.between(job.request().due(), clock.instant()));
     Instant at = job.request().evaluateAt().orElseGet(clock::instant);
     Map<String, CompletableFuture<Measurement>> pending = new LinkedHashMap<>();
     job.queries().forEach((guard, query) -> pending.put(guard, job.unavailable()

@@ -39,6 +39,32 @@ class OperatorMetricsTest {
   }
 
   @Test
+  void measurementLatenessIsObservedInSeconds() throws IOException {
+    metrics.measurementStarted(Duration.ofMillis(3));
+    metrics.measurementStarted(Duration.ofMillis(1800));
+    // a round that started early (clock resolution, skew) counts as on time, not negative
+    metrics.measurementStarted(Duration.ofMillis(-2));
+
+    assertThat(scrape()).contains(
+        "rollguard_measurement_delay_seconds_count 3",
+        "rollguard_measurement_delay_seconds_bucket{le=\"0.001\"} 1",
+        "rollguard_measurement_delay_seconds_bucket{le=\"0.005\"} 2",
+        "rollguard_measurement_delay_seconds_bucket{le=\"1.0\"} 2",
+        "rollguard_measurement_delay_seconds_bucket{le=\"2.5\"} 3");
+  }
+
+  @Test
+  void kubernetesRequestsAreCountedByVerb() throws IOException {
+    metrics.kubernetesRequest("get");
+    metrics.kubernetesRequest("get");
+    metrics.kubernetesRequest("watch");
+
+    assertThat(scrape()).contains(
+        "rollguard_kubernetes_requests_total{verb=\"get\"} 2.0",
+        "rollguard_kubernetes_requests_total{verb=\"watch\"} 1.0");
+  }
+
+  @Test
   void promotionsAreCounted() throws IOException {
     metrics.promoted("shop", "api");
     assertThat(scrape()).contains("rollguard_promotions_total{namespace=\"shop\",rollout=\"api\"} 1.0");
@@ -138,6 +164,7 @@ class OperatorMetricsTest {
         .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_detection"))
         .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_query"))
         .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_reconcile"))
+        .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_measurement_delay"))
         .mapToInt(snapshot -> snapshot.getDataPoints().size())
         .sum()).isZero();
   }
