@@ -77,8 +77,8 @@ metadata:
     kubernetes.io/hostname: $1
     type: kwok
 status:
-  allocatable: {cpu: "32", memory: 256Gi, pods: "110"}
-  capacity: {cpu: "32", memory: 256Gi, pods: "110"}
+  allocatable: {cpu: "32", memory: 256Gi, pods: "$PODS_PER_NODE"}
+  capacity: {cpu: "32", memory: 256Gi, pods: "$PODS_PER_NODE"}
   nodeInfo: {architecture: amd64, operatingSystem: linux, kubeletVersion: fake, kubeProxyVersion: fake}
   phase: Running
 ---
@@ -92,6 +92,12 @@ start_cluster() {
     [[ -x $bin/$b ]] || die "$bin/$b is missing: run $PLATFORM_DIR/provision first"
   done
   local etcd_port etcd_peer_port api_port kcm_port sched_port
+  local -a kcm_rate=() sched_rate=()
+  if [[ -n ${API_QPS:-} ]]; then
+    kcm_rate=(--kube-api-qps "$API_QPS" --kube-api-burst "$((API_QPS * 2))"
+      --concurrent-deployment-syncs 20 --concurrent-replicaset-syncs 20)
+    sched_rate=(--kube-api-qps "$API_QPS" --kube-api-burst "$((API_QPS * 2))")
+  fi
   etcd_port=$(free_port) etcd_peer_port=$(free_port) api_port=$(free_port)
   kcm_port=$(free_port) sched_port=$(free_port)
   KUBE_API_SERVER="https://127.0.0.1:$api_port"
@@ -133,18 +139,20 @@ start_cluster() {
     --bind-address 127.0.0.1 --secure-port "$kcm_port" --leader-elect=false \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
     --use-service-account-credentials=true \
-    --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key"
+    --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key" \
+    ${kcm_rate[@]+"${kcm_rate[@]}"}
   start kube-scheduler "$bin/kube-scheduler" \
     --kubeconfig "$RUN_DIR/scheduler.kubeconfig" \
     --authentication-kubeconfig "$RUN_DIR/scheduler.kubeconfig" \
     --authorization-kubeconfig "$RUN_DIR/scheduler.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false
+    --bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false \
+    ${sched_rate[@]+"${sched_rate[@]}"}
   start kwok "$bin/kwok" --kubeconfig "$RUN_DIR/kwok.kubeconfig" \
     --config "$bin/../kwok-stages.yaml" \
     --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --disregard-status-with-annotation-selector kwok.x-k8s.io/status=custom \
-    --cidr 10.0.0.1/24 --node-ip 10.0.0.1
+    --cidr 10.244.0.1/16 --node-ip 10.0.0.1
 
   wait_healthy kube-controller-manager 60 "kube-controller-manager healthy" \
     curl -fsSk --max-time 5 "https://127.0.0.1:$kcm_port/healthz"

@@ -1,0 +1,127 @@
+package dev.rollguard.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator as users run it: {@code java -jar rollguard-operator.jar}, its own process. The
+ * benchmark reads its CPU time and resident memory from /proc, forces a full GC with jcmd to
+ * read the live heap, and reads its own metrics (requests sent, tick lag) from /metrics.
+ */
+final class OperatorProcess implements AutoCloseable {
+
+  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+  private final Process process;
+  private final int metricsPort;
+  private final int healthPort;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private OperatorProcess(Process process, int metricsPort, int healthPort) {
+    this.process = process;
+    this.metricsPort = metricsPort;
+    this.healthPort = healthPort;
+  }
+
+  static OperatorProcess start(Path jar, String heap, Path kubeconfig, String prometheusUrl, Path log)
+      throws IOException {
+    int metricsPort = freePort();
+    int healthPort = freePort();
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
+        "-jar", jar.toString(), "--kubeconfig", kubeconfig.toString(), "--prometheus-url", prometheusUrl,
+        "--metrics-port", String.valueOf(metricsPort), "--health-port", String.valueOf(healthPort)));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new OperatorProcess(process, metricsPort, healthPort);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  boolean ready() {
+    return get(healthPort, "/readyz").map(body -> true).orElse(false);
+  }
+
+  /** User + system CPU seconds used so far. */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return (double) ticks / CLOCK_TICKS_PER_SECOND;
+  }
+
+  long residentBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS for pid " + pid());
+  }
+
+  /** Forces a full collection, then reads the heap in use: what the operator really keeps. */
+  long heapAfterGcBytes() throws IOException, InterruptedException {
+    Process gc = new ProcessBuilder("jcmd", String.valueOf(pid()), "GC.run").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!gc.waitFor(2, TimeUnit.MINUTES) || gc.exitValue() != 0) {
+      throw new IOException("jcmd GC.run failed for pid " + pid());
+    }
+    return (long) metrics().sum("jvm_memory_used_bytes", "area=\"heap\"");
+  }
+
+  /** The live objects by class (jcmd GC.class_histogram), for the analysis of where memory goes. */
+  void writeClassHistogram(Path file) throws IOException, InterruptedException {
+    Process histogram = new ProcessBuilder("jcmd", String.valueOf(pid()), "GC.class_histogram")
+        .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+    if (!histogram.waitFor(2, TimeUnit.MINUTES)) {
+      histogram.destroyForcibly();
+    }
+  }
+
+  MetricsText metrics() throws IOException {
+    return new MetricsText(get(metricsPort, "/metrics")
+        .orElseThrow(() -> new IOException("the operator's /metrics did not answer")));
+  }
+
+  private java.util.Optional<String> get(int port, String path) {
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? java.util.Optional.of(response.body()) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** SIGTERM, as Kubernetes stops a pod; SIGKILL if it does not stop within 30 s. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

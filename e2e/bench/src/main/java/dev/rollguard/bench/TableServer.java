@@ -1,0 +1,120 @@
+package dev.rollguard.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Serves the {@link MetricTable} two ways: as a Prometheus-API-compatible endpoint
+ * ({@code GET /api/v1/query}, answered from the table, so the benchmark measures Rollguard and
+ * not a Prometheus), and as a {@code /metrics} page for a real Prometheus to scrape (the
+ * comparison run).
+ */
+final class TableServer implements AutoCloseable {
+
+  private static final Pattern METRIC = Pattern.compile("(bench_[a-z_]+)");
+  private static final Pattern DEPLOYMENT = Pattern.compile("deployment=\"([^\"]+)\"");
+
+  private final MetricTable table;
+  private final Supplier<Collection<String>> deployments;
+  private final HttpServer server;
+  private final ExecutorService threads = Executors.newFixedThreadPool(4);
+  private final AtomicLong queries = new AtomicLong();
+
+  TableServer(MetricTable table, Supplier<Collection<String>> deployments) throws IOException {
+    this.table = table;
+    this.deployments = deployments;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+    server.createContext("/api/v1/query", this::query);
+    server.createContext("/metrics", this::exposition);
+    server.setExecutor(threads);
+    server.start();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  long queries() {
+    return queries.get();
+  }
+
+  private void query(HttpExchange exchange) throws IOException {
+    queries.incrementAndGet();
+    long now = System.currentTimeMillis();
+    Map<String, String> params = params(exchange.getRequestURI().getRawQuery());
+    String promql = params.getOrDefault("query", "");
+    long at = params.containsKey("time") ? (long) (Double.parseDouble(params.get("time")) * 1000) : now;
+    Matcher metric = METRIC.matcher(promql);
+    Matcher deployment = DEPLOYMENT.matcher(promql);
+    if (!metric.find() || !deployment.find()) {
+      respond(exchange, 400, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"unknown query\"}");
+      return;
+    }
+    String name = deployment.group(1);
+    double value = table.value(metric.group(1), name, at);
+    String result = Double.isNaN(value) ? "" : "{\"metric\":{},\"value\":[" + seconds(at) + ",\"" + value + "\"]}";
+    respond(exchange, 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + result + "]}}");
+  }
+
+  private void exposition(HttpExchange exchange) throws IOException {
+    long now = System.currentTimeMillis();
+    StringBuilder page = new StringBuilder();
+    for (String metric : new String[] {MetricTable.CONNECTIONS, MetricTable.ERRORS}) {
+      page.append("# TYPE ").append(metric).append(" gauge\n");
+      for (String name : deployments.get()) {
+        page.append(metric).append("{deployment=\"").append(name).append("\"} ")
+            .append(table.value(metric, name, now)).append('\n');
+      }
+    }
+    respond(exchange, 200, page.toString());
+  }
+
+  private static String seconds(long millis) {
+    return String.format("%d.%03d", millis / 1000, millis % 1000);
+  }
+
+  static Map<String, String> params(String rawQuery) {
+    Map<String, String> params = new HashMap<>();
+    if (rawQuery == null) {
+      return params;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return params;
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type",
+        body.startsWith("{") ? "application/json" : "text/plain; version=0.0.4");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}

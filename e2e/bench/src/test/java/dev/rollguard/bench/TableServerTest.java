@@ -1,0 +1,66 @@
+package dev.rollguard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TableServerTest {
+
+  private final MetricTable table = new MetricTable();
+  private final TableServer server;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  TableServerTest() throws Exception {
+    server = new TableServer(table, () -> List.of("app-1", "app-2"));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void answersAnInstantQueryAtItsEvaluationTimeLikePrometheus() throws Exception {
+    table.breachFrom("app-1", 2_000_000);
+
+    String before = query("max(bench_db_connections{deployment=\"app-1\"})", "1999.500");
+    String after = query("max(bench_db_connections{deployment=\"app-1\"})", "2000.000");
+
+    assertThat(before).startsWith("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{")
+        .contains("\"value\":[1999.500,\"2");
+    assertThat(after).contains("\"value\":[2000.000,\"80.0\"]");
+    assertThat(server.queries()).isEqualTo(2);
+  }
+
+  @Test
+  void aQueryWithoutABenchMetricIsBadData() throws Exception {
+    var response = get("/api/v1/query?query=" + URLEncoder.encode("up", StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("bad_data");
+  }
+
+  @Test
+  void exposesEveryDeploymentsCurrentValuesForARealPrometheus() throws Exception {
+    String page = get("/metrics").body();
+    assertThat(page).contains("# TYPE bench_db_connections gauge", "bench_db_connections{deployment=\"app-2\"} ",
+        "bench_error_ratio{deployment=\"app-1\"} ");
+  }
+
+  private String query(String promql, String time) throws Exception {
+    return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8).replace("+", "%20")
+        + "&time=" + time).body();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
