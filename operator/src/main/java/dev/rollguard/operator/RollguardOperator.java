@@ -165,7 +165,7 @@ public final class RollguardOperator implements AutoCloseable {
         throw new UncheckedIOException("cannot read --kubeconfig " + path, e);
       }
     });
-    KubernetesClientBuilder builder = new KubernetesClientBuilder();
+    KubernetesClientBuilder builder = new KubernetesClientBuilder().withKubernetesSerialization(LeanSerialization.create());
     config.ifPresent(builder::withConfig);
     builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(
         KubernetesRequestCounter.NAME, new KubernetesRequestCounter(metrics)));

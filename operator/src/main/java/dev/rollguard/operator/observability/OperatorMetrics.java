@@ -49,16 +49,19 @@ public final class OperatorMetrics {
   public OperatorMetrics(PrometheusRegistry registry) {
     rollbacks = Counter.builder()
         .name("rollguard_rollbacks_total")
+        .withoutExemplars()
         .help("Rollbacks decided after a guard breach (mode DryRun: reported, not performed).")
         .labelNames("namespace", "rollout", "guard", "mode")
         .register(registry);
     promotions = Counter.builder()
         .name("rollguard_promotions_total")
+        .withoutExemplars()
         .help("Revisions that passed analysis and became the stable revision.")
         .labelNames("namespace", "rollout")
         .register(registry);
     guardValues = Gauge.builder()
         .name("rollguard_guard_value")
+        .withoutExemplars()
         .help("Last value measured for a guard.")
         .labelNames("namespace", "rollout", "guard")
         .register(registry);
@@ -70,11 +73,13 @@ public final class OperatorMetrics {
         .register(registry);
     phases = Gauge.builder()
         .name("rollguard_rollout_phase")
+        .withoutExemplars()
         .help("1 for the Rollout's current phase, 0 for the others.")
         .labelNames("namespace", "rollout", "phase")
         .register(registry);
     reconciles = Counter.builder()
         .name("rollguard_reconcile_total")
+        .withoutExemplars()
         .help("Reconciliations of Rollouts, by outcome (success or error).")
         .labelNames("outcome")
         .register(registry);
@@ -84,6 +89,7 @@ public final class OperatorMetrics {
         "How late measurement rounds start after their due time (tick lag).", DELAY_BUCKETS).register(registry);
     kubernetesRequests = Counter.builder()
         .name("rollguard_kubernetes_requests_total")
+        .withoutExemplars()
         .help("Requests sent to the Kubernetes API server, by verb (watch counts each watch opened).")
         .labelNames("verb")
         .register(registry);
@@ -91,10 +97,12 @@ public final class OperatorMetrics {
   }
 
   // Classic buckets only: native histograms cost memory per series and the text format that
-  // most scrapers use cannot carry them anyway.
+  // most scrapers use cannot carry them anyway. No exemplars anywhere: there are no traces to
+  // link to, and per-Rollout series would each carry an exemplar sampler (tens of thousands at scale).
   private static Histogram.Builder seconds(String name, String help, double[] buckets) {
     return Histogram.builder()
         .name(name)
+        .withoutExemplars()
         .help(help)
         .unit(Unit.SECONDS)
         .classicOnly()

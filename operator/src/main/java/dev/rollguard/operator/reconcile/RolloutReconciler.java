@@ -94,6 +94,27 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   }
 
   private UpdateControl<Rollout> observeDecideAct(Rollout rollout, Context<Rollout> context) {
+    Pass pass = observeDecideActOnce(rollout, context);
+    if (pass.rollbackJustRecorded()) {
+      // The first phase of a risky transition (RollingBack) is now in the status; act on it in
+      // this same reconcile instead of queueing behind every other Rollout's event, which
+      // during a deploy wave costs seconds of breach-to-rollback time. Restart-safe as before:
+      // the act only follows a persisted decision.
+      pass = observeDecideActOnce(pass.rollout(), context);
+    }
+    UpdateControl<Rollout> control = UpdateControl.noUpdate();
+    pass.decision().recheckAfter()
+        .ifPresent(delay -> control.rescheduleAfter(delay.isZero() ? Duration.ofMillis(1) : delay));
+    return control;
+  }
+
+  /**
+   * One observe → decide → act. {@code rollbackJustRecorded}: this pass wrote a pending rollback
+   * (phase RollingBack) into the status; the rollback itself is the next pass's act.
+   */
+  private record Pass(Rollout rollout, Decision decision, boolean rollbackJustRecorded) {}
+
+  private Pass observeDecideActOnce(Rollout rollout, Context<Rollout> context) {
     ResourceID id = ResourceID.fromResource(rollout);
     Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
     List<MeasurementRound> rounds = scheduler.completed(id);
@@ -103,9 +124,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     Decision decision = decider.decide(observation);
 
     executor.execute(rollout, deployment, decision.actions(), context);
-    if (changed(rollout.getStatus(), decision.status())) {
+    Rollout current = rollout;
+    boolean statusChanged = changed(rollout.getStatus(), decision.status());
+    if (statusChanged) {
       // A full status update (not a merge patch): fields the decision cleared must go away.
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rollout, context, fresh -> {
+      current = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rollout, context, fresh -> {
         fresh.setStatus(decision.status());
         return fresh;
       });
@@ -114,10 +137,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     decision.measurement().ifPresentOrElse(
         request -> scheduler.schedule(id, jobs.jobFor(rollout, request)), () -> scheduler.cancel(id));
     exportMetrics(rollout, decision.status());
-
-    UpdateControl<Rollout> control = UpdateControl.noUpdate();
-    decision.recheckAfter().ifPresent(delay -> control.rescheduleAfter(delay.isZero() ? Duration.ofMillis(1) : delay));
-    return control;
+    boolean rollbackJustRecorded = statusChanged && decision.status().pendingRollback != null
+        && (rollout.getStatus() == null || rollout.getStatus().pendingRollback == null);
+    return new Pass(current, decision, rollbackJustRecorded);
   }
 
   private void exportMetrics(Rollout rollout, RolloutStatus status) {
