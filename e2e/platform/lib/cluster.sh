@@ -162,7 +162,8 @@ start_cluster() {
   local i
   for ((i = 0; i < NODES; i++)); do fake_node "kwok-node-$i"; done >"$RUN_DIR/nodes.yaml"
   "${kubectl[@]}" apply -f "$RUN_DIR/nodes.yaml" >/dev/null
-  wait_healthy kwok 60 "$NODES kwok nodes Ready" \
+  # kwok initialises nodes one after another; many nodes on a busy machine take longer.
+  wait_healthy kwok $((60 + NODES * 10)) "$NODES kwok nodes Ready" \
     "${kubectl[@]}" wait --for=condition=Ready node --all --timeout=1s
   # Pods can only be created once the namespace's default ServiceAccount exists.
   wait_healthy kube-controller-manager 60 "default ServiceAccount present" \

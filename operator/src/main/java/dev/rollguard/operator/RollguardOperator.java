@@ -10,6 +10,7 @@ import dev.rollguard.operator.reconcile.Action;
 import dev.rollguard.operator.reconcile.ActionExecutor;
 import dev.rollguard.operator.reconcile.MeasurementJobs;
 import dev.rollguard.operator.reconcile.MeasurementScheduler;
+import dev.rollguard.operator.reconcile.OwnStatusEchoes;
 import dev.rollguard.operator.reconcile.RolloutDecider;
 import dev.rollguard.operator.reconcile.RolloutReconciler;
 import dev.rollguard.operator.rollback.RevisionStore;
@@ -94,6 +95,7 @@ public final class RollguardOperator implements AutoCloseable {
       }
     });
     operator.register(reconciler, override -> {
+      override.withOnUpdateFilter(new OwnStatusEchoes());
       if (options.watchesAllNamespaces()) {
         override.watchingAllNamespaces();
       } else {

@@ -40,10 +40,14 @@ final class BenchOptions {
   @Option(names = "--operator-heap", defaultValue = "2g", description = "-Xmx of the operator process.")
   String operatorHeap;
 
+  @Option(names = "--operator-args", split = " ",
+      description = "Extra operator flags, e.g. \"--reconcile-threads 20\" (default: none, the operator's defaults).")
+  List<String> operatorArgs = new java.util.ArrayList<>();
+
   @Option(names = "--idle-window", defaultValue = "60s", description = "How long idle CPU and requests are counted.")
   String idleWindow;
 
-  @Option(names = "--pods-per-node", defaultValue = "1000") int podsPerNode;
+  @Option(names = "--pods-per-node", defaultValue = "2000") int podsPerNode;
 
   @Option(names = "--repo", defaultValue = ".", description = "The Rollguard checkout.")
   Path repo;

@@ -112,6 +112,12 @@ final class FleetWatch implements AutoCloseable {
     }
   }
 
+  /** The cached Rollout, as YAML: its status history tells what happened when. */
+  String rolloutYaml(String name) {
+    Rollout rollout = rollouts.getStore().getByKey(Fleet.NAMESPACE + "/" + name);
+    return rollout == null ? "" : io.fabric8.kubernetes.client.utils.Serialization.asYaml(rollout);
+  }
+
   long availableDeployments() {
     return deployments.getStore().list().stream().filter(FleetWatch::available).count();
   }

@@ -32,13 +32,14 @@ final class OperatorProcess implements AutoCloseable {
     this.healthPort = healthPort;
   }
 
-  static OperatorProcess start(Path jar, String heap, Path kubeconfig, String prometheusUrl, Path log)
-      throws IOException {
+  static OperatorProcess start(Path jar, String heap, Path kubeconfig, String prometheusUrl, List<String> extraArgs,
+      Path log) throws IOException {
     int metricsPort = freePort();
     int healthPort = freePort();
     List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
         "-jar", jar.toString(), "--kubeconfig", kubeconfig.toString(), "--prometheus-url", prometheusUrl,
         "--metrics-port", String.valueOf(metricsPort), "--health-port", String.valueOf(healthPort)));
+    command.addAll(extraArgs);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new OperatorProcess(process, metricsPort, healthPort);
   }

@@ -13,7 +13,8 @@ final class Results {
   record Machine(int cores, double memoryGiB, String os, String java) {}
 
   record Settings(String interval, String initialDelay, String bakeTime, int failureLimit, int guardsPerRollout,
-      double waveShare, int breachingDeploys, String operatorHeapLimit, int idleWindowSeconds) {}
+      double waveShare, int breachingDeploys, String operatorHeapLimit, List<String> operatorArgs,
+      int idleWindowSeconds) {}
 
   /** One size, one metrics source ("table": the benchmark's endpoint; "prometheus": a real one). */
   record SizeResult(int rollouts, String metricsSource, double adoptSeconds, Idle idle, Wave wave) {}
@@ -27,7 +28,7 @@ final class Results {
       double tickLagP50Seconds, double tickLagP99Seconds, long measurementRounds,
       double breachToRollbackP50Seconds, double breachToRollbackP99Seconds, double breachToRollbackMaxSeconds,
       double cpuSecondsPerMinute, double apiRequestsPerSecond, double metricsRequestsPerSecond,
-      double heapAfterGcMiB, double residentMiB) {}
+      double reconcilesPerSecond, double reconcileMeanMillis, double heapAfterGcMiB, double residentMiB) {}
 
   /** Repeated waves at one size; heap after a full GC sampled after every wave. */
   record Soak(int rollouts, double minutes, int waves, List<SoakSample> samples, double heapSlopeMiBPerHour,

@@ -101,6 +101,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   private static Settings settings(BenchOptions options) {
     return new Settings(options.interval, options.initialDelay, options.bakeTime, options.failureLimit, 2,
-        options.waveShare, options.breaching, options.operatorHeap, (int) options.idleWindow().toSeconds());
+        options.waveShare, options.breaching, options.operatorHeap, options.operatorArgs,
+        (int) options.idleWindow().toSeconds());
   }
 }

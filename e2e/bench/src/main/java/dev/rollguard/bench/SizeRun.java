@@ -67,7 +67,7 @@ final class SizeRun {
           prometheusUrl = cluster.env("PROMETHEUS_URL");
         }
         try (OperatorProcess operator = OperatorProcess.start(options.operatorJar(), options.operatorHeap,
-            Path.of(cluster.env("KUBECONFIG")), prometheusUrl, outDir.resolve("operator-" + tag + ".log"))) {
+            Path.of(cluster.env("KUBECONFIG")), prometheusUrl, options.operatorArgs, outDir.resolve("operator-" + tag + ".log"))) {
           Duration adopt = Await.until("adoption", Duration.ofMinutes(30), () -> {
             requireAlive(operator);
             return watch.adoptedRollouts() == size;
@@ -155,6 +155,11 @@ final class SizeRun {
       csv.append(name).append(',').append(firstBreach).append(',').append(watch.rolledBackAt(name).orElseThrow())
           .append('\n');
     }
+    // Two breaching Rollouts as they ended: their status history is the timeline behind the figures.
+    for (String name : breachers.subList(0, Math.min(2, breachers.size()))) {
+      Files.writeString(outDir.resolve("rollout-" + size + "-wave" + number + "-" + name + ".yaml"),
+          watch.rolloutYaml(name));
+    }
     Files.writeString(outDir.resolve("rollbacks-" + size + (realPrometheus ? "-prometheus" : "") + "-wave" + number
         + ".csv"), csv);
     var lag = after.tickLagSince(before);
@@ -164,13 +169,16 @@ final class SizeRun {
         Math.round(lag.isEmpty() ? 0 : lag.lastEntry().getValue()),
         Stats.percentile(breachToRollback, 0.5), Stats.percentile(breachToRollback, 0.99),
         Stats.percentile(breachToRollback, 1.0), after.cpuSecondsPerMinuteSince(before),
-        after.apiRequestsPerSecondSince(before), after.queriesPerSecondSince(before), heap,
+        after.apiRequestsPerSecondSince(before), after.queriesPerSecondSince(before),
+        after.reconcilesPerSecondSince(before), after.reconcileMeanMillisSince(before), heap,
         operator.residentBytes() / MIB);
     Log.say(String.format("  wave %d done in %.0f s: tick lag p50 %.3f s p99 %.3f s (%d rounds); breach→rollback "
-        + "p50 %.1f s p99 %.1f s; CPU %.1f s/min; API %.1f req/s; metrics %.1f req/s; heap after GC %.1f MiB",
+        + "p50 %.1f s p99 %.1f s; CPU %.1f s/min; API %.1f req/s; metrics %.1f req/s; %.0f reconciles/s of %.0f ms; "
+        + "heap after GC %.1f MiB",
         number, result.seconds(), result.tickLagP50Seconds(), result.tickLagP99Seconds(), result.measurementRounds(),
         result.breachToRollbackP50Seconds(), result.breachToRollbackP99Seconds(), result.cpuSecondsPerMinute(),
-        result.apiRequestsPerSecond(), result.metricsRequestsPerSecond(), result.heapAfterGcMiB()));
+        result.apiRequestsPerSecond(), result.metricsRequestsPerSecond(), result.reconcilesPerSecond(),
+        result.reconcileMeanMillis(), result.heapAfterGcMiB()));
     return result;
   }
 
