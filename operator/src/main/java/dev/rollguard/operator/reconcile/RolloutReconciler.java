@@ -116,6 +116,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   private Pass observeDecideActOnce(Rollout rollout, Context<Rollout> context) {
     ResourceID id = ResourceID.fromResource(rollout);
+    // Read before the status write below, which may set the new status on this very object.
+    boolean rollbackWasPending = rollout.getStatus() != null && rollout.getStatus().pendingRollback != null;
     Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
     List<MeasurementRound> rounds = scheduler.completed(id);
     Observation observation = new Observation(rollout, deployment.map(WorkloadObserver::observe), rounds,
@@ -137,8 +139,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     decision.measurement().ifPresentOrElse(
         request -> scheduler.schedule(id, jobs.jobFor(rollout, request)), () -> scheduler.cancel(id));
     exportMetrics(rollout, decision.status());
-    boolean rollbackJustRecorded = statusChanged && decision.status().pendingRollback != null
-        && (rollout.getStatus() == null || rollout.getStatus().pendingRollback == null);
+    boolean rollbackJustRecorded = statusChanged && decision.status().pendingRollback != null && !rollbackWasPending;
     return new Pass(current, decision, rollbackJustRecorded);
   }
 
