@@ -85,7 +85,7 @@ public final class OperatorOptions {
   private Path kubeconfig;
 
   @Option(names = "--reconcile-threads", paramLabel = "N",
-      defaultValue = "${env:ROLLGUARD_RECONCILE_THREADS:-10}",
+      defaultValue = "${env:ROLLGUARD_RECONCILE_THREADS:-50}",
       description = "Rollouts reconciled concurrently."
           + " Env: ROLLGUARD_RECONCILE_THREADS. Default: ${DEFAULT-VALUE}.")
   private int reconcileThreads;

@@ -164,7 +164,7 @@ class OperatorOptionsTest {
     assertThat(runWith(Map.of())).isEqualTo(
         "prometheusUrl=(none) namespaces=(all) metricsPort=8080 healthPort=8081"
             + " leaderElection=false leaderElectionNamespace=(own) leaderElectionLease=rollguard-operator"
-            + " kubeconfig=(discovered) reconcileThreads=10 measurementThreads=2 logFormat=text");
+            + " kubeconfig=(discovered) reconcileThreads=50 measurementThreads=2 logFormat=text");
   }
 
   @Test

@@ -70,6 +70,15 @@ final class Fleet implements AutoCloseable {
     inParallel(names, name -> client.resources(Rollout.class).inNamespace(NAMESPACE).resource(rollout(name)).create());
   }
 
+  static final String BREACHING_LABEL = "bench.rollguard.dev/breaching-wave";
+
+  /** Labels the Deployments that will breach in wave {@code wave}, so a narrow watch can follow them. */
+  void markBreaching(Collection<String> deployments, int wave) {
+    String patch = "{\"metadata\":{\"labels\":{\"" + BREACHING_LABEL + "\":\"" + wave + "\"}}}";
+    inParallel(deployments, name -> client.apps().deployments().inNamespace(NAMESPACE).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+  }
+
   /** Gives {@code deployments} a new image; returns when each patch was sent (epoch millis). */
   Map<String, Long> deploy(Collection<String> deployments, String image) {
     Map<String, Long> sentAt = new ConcurrentHashMap<>();

@@ -6,6 +6,9 @@ import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Instant;
@@ -29,22 +32,12 @@ final class FleetWatch implements AutoCloseable {
   private final Map<String, Long> rolledBackAt = new ConcurrentHashMap<>();
   private final Map<String, Long> firstBreachAt = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, Long> onRollback = (name, at) -> { };
+  private final KubernetesClient client;
+  private volatile Watch breachingWatch;
 
   FleetWatch(KubernetesClient client) {
-    deployments = client.apps().deployments().inNamespace(Fleet.NAMESPACE).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Deployment deployment) {
-      }
-
-      @Override
-      public void onUpdate(Deployment before, Deployment after) {
-        noticeRollback(after, System.currentTimeMillis());
-      }
-
-      @Override
-      public void onDelete(Deployment deployment, boolean unknownFinalState) {
-      }
-    });
+    this.client = client;
+    deployments = client.apps().deployments().inNamespace(Fleet.NAMESPACE).inform();
     rollouts = client.resources(Rollout.class).inNamespace(Fleet.NAMESPACE).inform(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Rollout rollout) {
@@ -66,6 +59,29 @@ final class FleetWatch implements AutoCloseable {
     rolledBackAt.remove(deployment);
     firstBreachAt.remove(deployment);
     rollbackFrom.put(deployment, image);
+  }
+
+  /**
+   * Watches only the Deployments labelled as breaching in {@code wave}: the informer over the
+   * whole fleet can lag seconds behind during a wave, which would count as rollback time.
+   */
+  void watchBreaching(int wave) {
+    if (breachingWatch != null) {
+      breachingWatch.close();
+    }
+    breachingWatch = client.apps().deployments().inNamespace(Fleet.NAMESPACE)
+        .withLabel(Fleet.BREACHING_LABEL, String.valueOf(wave)).watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, Deployment deployment) {
+            if (action == Action.MODIFIED) {
+              noticeRollback(deployment, System.currentTimeMillis());
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {
+          }
+        });
   }
 
   void onRollback(BiConsumer<String, Long> listener) {
@@ -156,6 +172,9 @@ final class FleetWatch implements AutoCloseable {
 
   @Override
   public void close() {
+    if (breachingWatch != null) {
+      breachingWatch.close();
+    }
     rollouts.close();
     deployments.close();
   }

@@ -130,6 +130,8 @@ final class SizeRun {
     String image = "bench/app:1." + number + ".0";
     long promotedBefore = watch.promotedTo(image);
     Counters before = Counters.read(operator);
+    fleet.markBreaching(breachers, number);
+    watch.watchBreaching(number);
     long now = System.currentTimeMillis();
     for (String name : breachers) {
       watch.expectRollback(name, image);
