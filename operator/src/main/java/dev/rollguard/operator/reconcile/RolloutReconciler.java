@@ -126,6 +126,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     Decision decision = decider.decide(observation);
 
     executor.execute(rollout, deployment, decision.actions(), context);
+    // Scheduled before the status write, so that a round due now (the baseline at a deploy)
+    // does not wait for the API server. Safe either way: a round's result only counts once a
+    // reconcile records it, and asking again for the same round does nothing.
+    decision.measurement().ifPresentOrElse(
+        request -> scheduler.schedule(id, jobs.jobFor(rollout, request)), () -> scheduler.cancel(id));
     Rollout current = rollout;
     boolean statusChanged = changed(rollout.getStatus(), decision.status());
     if (statusChanged) {
@@ -136,8 +141,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       });
     }
     scheduler.acknowledge(id, rounds);
-    decision.measurement().ifPresentOrElse(
-        request -> scheduler.schedule(id, jobs.jobFor(rollout, request)), () -> scheduler.cancel(id));
     exportMetrics(rollout, decision.status());
     boolean rollbackJustRecorded = statusChanged && decision.status().pendingRollback != null && !rollbackWasPending;
     return new Pass(current, decision, rollbackJustRecorded);
