@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class EventRecorder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   public static final String COMPONENT = "rollguard";
   private static final int MESSAGE_LIMIT = 1024;
+  private static final int SENDERS = 4;
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -33,8 +35,12 @@ public final class EventRecorder implements AutoCloseable {
     this.client = client;
     this.clock = clock;
     this.instance = instance;
-    this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), runnable -> {
-      Thread thread = new Thread(runnable, "rollguard-events");
+    // A few senders: each create waits on the API server, and adopting 10,000 Rollouts makes
+    // 20,000 events; one sender drained them for minutes after the work was done.
+    AtomicInteger count = new AtomicInteger();
+    this.sender = new ThreadPoolExecutor(SENDERS, SENDERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000),
+        runnable -> {
+      Thread thread = new Thread(runnable, "rollguard-events-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     }, (task, executor) -> LOG.warn("event queue full; dropping an event"));
