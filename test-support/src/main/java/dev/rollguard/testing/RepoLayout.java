@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Where the platform scripts and the binaries that provisioning built are. */
-final class RepoLayout {
+public final class RepoLayout {
 
   private static final Pattern KUBERNETES_REQUIRE =
       Pattern.compile("(?m)^\\s*(?:require\\s+)?k8s\\.io/kubernetes v(\\S+)");
@@ -24,7 +24,7 @@ final class RepoLayout {
    * The repository holding {@code e2e/platform}: the {@code rollguard.repo.dir} system property
    * (Maven sets it), else the nearest ancestor of the working directory that holds the scripts.
    */
-  static RepoLayout locate() {
+  public static RepoLayout locate() {
     String configured = System.getProperty("rollguard.repo.dir");
     if (configured != null && Files.isExecutable(Path.of(configured, "e2e/platform/up"))) {
       return new RepoLayout(Path.of(configured).toAbsolutePath().normalize());
@@ -38,12 +38,17 @@ final class RepoLayout {
         + "; set the system property rollguard.repo.dir to the Rollguard repository");
   }
 
+  /** The repository root. */
+  public Path root() {
+    return repoDir;
+  }
+
   Path platformScript(String name) {
     return repoDir.resolve("e2e/platform").resolve(name);
   }
 
   /** The Kubernetes version pinned by the platform's Go module, e.g. {@code 1.37.2}. */
-  String kubernetesVersion() {
+  public String kubernetesVersion() {
     Path goMod = repoDir.resolve("e2e/platform/src/kubernetes/go.mod");
     try {
       Matcher matcher = KUBERNETES_REQUIRE.matcher(Files.readString(goMod));
@@ -57,7 +62,7 @@ final class RepoLayout {
   }
 
   /** The provisioned binaries (kubectl, kube-apiserver, ...). */
-  Path binDir() {
+  public Path binDir() {
     String cache = System.getenv("ROLLGUARD_CACHE");
     Path root = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache/rollguard");
     return root.resolve("k8s-" + kubernetesVersion()).resolve("bin");

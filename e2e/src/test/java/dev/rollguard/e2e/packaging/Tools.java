@@ -2,17 +2,14 @@ package dev.rollguard.e2e.packaging;
 
 import dev.rollguard.testing.CommandResult;
 import dev.rollguard.testing.Commands;
+import dev.rollguard.testing.RepoLayout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where the packaging lives (chart, deploy/, crds/) and the command-line tools the tests run:
@@ -20,18 +17,12 @@ import java.util.regex.Pattern;
  */
 final class Tools {
 
-  private static final Pattern KUBERNETES_REQUIRE =
-      Pattern.compile("(?m)^\\s*(?:require\\s+)?k8s\\.io/kubernetes v(\\S+)");
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
   private Tools() {}
 
   /** The repository root (Maven passes it to the tests). */
   static Path repo() {
-    Path dir = Path.of(System.getProperty("rollguard.repo.dir", "..")).toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir.resolve("charts/rollguard"))) {
-      throw new IllegalStateException("no charts/rollguard under " + dir + "; set -Drollguard.repo.dir");
-    }
-    return dir;
+    return RepoLayout.locate().root();
   }
 
   static Path chart() {
@@ -40,23 +31,12 @@ final class Tools {
 
   /** The Kubernetes version the platform pins (e2e/platform/src/kubernetes/go.mod), e.g. 1.37.2. */
   static String kubernetesVersion() {
-    Path goMod = repo().resolve("e2e/platform/src/kubernetes/go.mod");
-    try {
-      Matcher matcher = KUBERNETES_REQUIRE.matcher(Files.readString(goMod));
-      if (!matcher.find()) {
-        throw new IllegalStateException(goMod + " does not require k8s.io/kubernetes");
-      }
-      return matcher.group(1);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RepoLayout.locate().kubernetesVersion();
   }
 
   /** The platform's binaries: $ROLLGUARD_CACHE (or ~/.cache/rollguard)/k8s-VERSION/bin. */
   static Path platformBin(String name) {
-    String cache = System.getenv("ROLLGUARD_CACHE");
-    Path root = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache/rollguard");
-    Path binary = root.resolve("k8s-" + kubernetesVersion()).resolve("bin").resolve(name);
+    Path binary = RepoLayout.locate().binDir().resolve(name);
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(binary + " is missing: run e2e/platform/provision first");
     }

@@ -20,9 +20,4 @@ public record MeasurementJob(MeasurementRequest request, Optional<QueryTarget> t
 
   /** A trend guard's series to fit: its query over {@code window}; its limit, fixed or queried. */
   public record TrendQuery(String promql, Duration window, Optional<Double> limit, Optional<String> limitQuery) {}
-
-  /** Same round: same purpose, revision and time. Target or queries may be re-read, it is still that round. */
-  boolean sameRound(MeasurementJob other) {
-    return request.equals(other.request);
-  }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs measurement rounds on their own schedule, off the reconcile threads: one shared timer,
@@ -61,19 +62,28 @@ public final class MeasurementScheduler implements AutoCloseable {
    * before the result was recorded) does nothing; asking for another round replaces it.
    */
   public void schedule(ResourceID rollout, MeasurementJob job) {
+    schedule(rollout, job.request(), () -> job);
+  }
+
+  /**
+   * As {@link #schedule(ResourceID, MeasurementJob)}, building the job only for a round not yet
+   * scheduled or delivered: building it may read a token Secret, which every reconcile of an
+   * analysing Rollout would otherwise repeat.
+   */
+  public void schedule(ResourceID rollout, MeasurementRequest request, Supplier<MeasurementJob> job) {
     MeasurementJob last = delivered.get(rollout);
-    if (last != null && last.sameRound(job)) {
+    if (last != null && last.request().equals(request)) {
       return;
     }
     scheduled.compute(rollout, (id, current) -> {
-      if (current != null && current.job.sameRound(job)) {
+      if (current != null && current.job.request().equals(request)) {
         return current;
       }
       if (current != null) {
         current.future.cancel(false);
       }
-      long delay = Math.max(0, Duration.between(clock.instant(), job.request().due()).toMillis());
-      Scheduled next = new Scheduled(job);
+      long delay = Math.max(0, Duration.between(clock.instant(), request.due()).toMillis());
+      Scheduled next = new Scheduled(job.get());
       next.future = timer.schedule(() -> run(id, next), delay, TimeUnit.MILLISECONDS);
       return next;
     });

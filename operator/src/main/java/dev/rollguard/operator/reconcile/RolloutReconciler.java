@@ -130,7 +130,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     // does not wait for the API server. Safe either way: a round's result only counts once a
     // reconcile records it, and asking again for the same round does nothing.
     decision.measurement().ifPresentOrElse(
-        request -> scheduler.schedule(id, jobs.jobFor(rollout, request)), () -> scheduler.cancel(id));
+        request -> scheduler.schedule(id, request, () -> jobs.jobFor(rollout, request)), () -> scheduler.cancel(id));
     Rollout current = rollout;
     boolean statusChanged = changed(rollout.getStatus(), decision.status());
     if (statusChanged) {

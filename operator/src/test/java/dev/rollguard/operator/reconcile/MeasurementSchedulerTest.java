@@ -50,6 +50,25 @@ class MeasurementSchedulerTest {
     assertThat(scheduler.completed(rollout).get(0).results()).containsKey("errors");
   }
 
+  @Test
+  void aRoundAlreadyScheduledOrDeliveredIsNotBuiltAgain() {
+    var scheduler = new MeasurementScheduler(source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add,
+        lateness::add);
+    ResourceID rollout = new ResourceID("api", "shop");
+    MeasurementJob later = job(NOW.plusSeconds(60));
+    List<String> built = new CopyOnWriteArrayList<>();
+
+    scheduler.schedule(rollout, later.request(), () -> { built.add("scheduled"); return later; });
+    scheduler.schedule(rollout, later.request(), () -> { built.add("again"); return later; });
+
+    MeasurementJob now = job(NOW);
+    scheduler.schedule(rollout, now.request(), () -> { built.add("replaced"); return now; });
+    await().atMost(Duration.ofSeconds(5)).until(() -> !scheduler.completed(rollout).isEmpty());
+    scheduler.schedule(rollout, now.request(), () -> { built.add("delivered"); return now; });
+
+    assertThat(built).containsExactly("scheduled", "replaced");
+  }
+
   private static MeasurementJob job(Instant due) {
     var request = new MeasurementRequest(MeasurementRound.Purpose.ANALYSIS, "abc123", due, Optional.empty());
     var target = new QueryTarget(URI.create("http://prometheus:9090"), Duration.ofSeconds(5), Optional.empty());
