@@ -1,20 +1,20 @@
 package dev.rollguard.operator;
 
-import dev.rollguard.operator.events.EventRecorder;
-import dev.rollguard.operator.metrics.PrometheusMetricsSource;
+import dev.rollguard.operator.act.EventRecorder;
+import dev.rollguard.operator.measure.prometheus.PrometheusMetricsSource;
 import dev.rollguard.operator.observability.HealthServer;
 import dev.rollguard.operator.observability.KubernetesRequestCounter;
 import dev.rollguard.operator.observability.MetricsServer;
 import dev.rollguard.operator.observability.OperatorMetrics;
-import dev.rollguard.operator.reconcile.Action;
-import dev.rollguard.operator.reconcile.ActionExecutor;
-import dev.rollguard.operator.reconcile.MeasurementJobs;
-import dev.rollguard.operator.reconcile.MeasurementScheduler;
+import dev.rollguard.operator.act.ChangeApplier;
+import dev.rollguard.operator.act.NoticeSender;
+import dev.rollguard.operator.measure.MeasurementJobs;
+import dev.rollguard.operator.measure.MeasurementScheduler;
 import dev.rollguard.operator.reconcile.OwnStatusEchoes;
-import dev.rollguard.operator.reconcile.RolloutDecider;
+import dev.rollguard.operator.decide.RolloutDecider;
 import dev.rollguard.operator.reconcile.RolloutReconciler;
-import dev.rollguard.operator.rollback.RevisionStore;
-import dev.rollguard.operator.rollback.TemplateRestorer;
+import dev.rollguard.operator.act.RevisionStore;
+import dev.rollguard.operator.act.TemplateRestorer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -35,7 +35,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +55,11 @@ public final class RollguardOperator implements AutoCloseable {
   private HealthServer healthServer;
 
   public RollguardOperator(OperatorOptions options) {
-    this(options, action -> { });
+    this(options, OperatorHooks.NONE);
   }
 
-  /** {@code beforeChange}: see {@link ActionExecutor}; for restart tests. */
-  public RollguardOperator(OperatorOptions options, Consumer<Action> beforeChange) {
+  /** {@code hooks}: for tests that stop or fail the operator at a given point. */
+  public RollguardOperator(OperatorOptions options, OperatorHooks hooks) {
     this.options = options;
     OperatorMetrics metrics = new OperatorMetrics(registry);
     this.client = buildClient(options, metrics);
@@ -71,8 +70,8 @@ public final class RollguardOperator implements AutoCloseable {
     this.events = new EventRecorder(client, clock, identity());
     RolloutReconciler reconciler = new RolloutReconciler(new RolloutDecider(clock),
         new MeasurementJobs(client, options.prometheusUrl()),
-        new ActionExecutor(new RevisionStore(client), new TemplateRestorer(client), events, metrics, beforeChange),
-        metrics, clock);
+        new ChangeApplier(client, new RevisionStore(client), new TemplateRestorer(client), hooks.beforeChange()),
+        new NoticeSender(events, metrics), metrics, hooks.beforeStatusWrite());
     this.scheduler = new MeasurementScheduler(new PrometheusMetricsSource(http, metrics::queryCompleted), timer,
         clock, reconciler::wake, metrics::measurementStarted);
     reconciler.useScheduler(scheduler);

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rollguard.operator.api.CrdFiles;
 import dev.rollguard.operator.api.RolloutStatus.Phase;
-import dev.rollguard.operator.reconcile.Requests;
-import dev.rollguard.operator.reconcile.WorkloadState;
+import dev.rollguard.operator.decide.Requests;
+import dev.rollguard.operator.decide.WorkloadState;
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
 import dev.rollguard.testing.TestExporter;

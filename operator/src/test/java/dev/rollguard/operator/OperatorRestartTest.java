@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rollguard.operator.api.CrdFiles;
 import dev.rollguard.operator.api.RolloutStatus.Phase;
-import dev.rollguard.operator.reconcile.Action;
+import dev.rollguard.operator.decide.Change;
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
 import dev.rollguard.testing.TestExporter;
@@ -37,11 +37,11 @@ class OperatorRestartTest {
       s.awaitRunning("shop/web:1");
 
       // The first operator "dies" whenever it is about to restore a template.
-      RollguardOperator first = new RollguardOperator(ScenarioSupport.options(platform, "restart"), action -> {
-        if (action instanceof Action.RestoreTemplate) {
+      RollguardOperator first = new RollguardOperator(ScenarioSupport.options(platform, "restart"), OperatorHooks.beforeChange(action -> {
+        if (action instanceof Change.RestoreTemplate) {
           throw new IllegalStateException("simulated crash between deciding and acting");
         }
-      });
+      }));
       first.start();
       try {
         s.guard("- {name: db, query: 'sum(db_connections{scenario=\"restart\"})', max: 150}", "");

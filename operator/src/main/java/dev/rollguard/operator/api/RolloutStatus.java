@@ -15,6 +15,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("Pending | Analysing | Healthy | RollingBack | RolledBack | Holding | Error")
   public Phase phase;
 
+  @JsonPropertyDescription("The decision core's stage: Adopting | Analysing | RollingBack | VerifyingRecovery | RolledBack | NotRecovered | GuardingAfterPromotion | Stable | Holding | Conflict | WorkloadMissing | InvalidSpec")
+  public Stage stage;
+
   @JsonPropertyDescription("The last decision, in one line.")
   public String message;
 

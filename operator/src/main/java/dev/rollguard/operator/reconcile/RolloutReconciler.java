@@ -1,8 +1,18 @@
 package dev.rollguard.operator.reconcile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollguard.operator.act.ChangeApplier;
+import dev.rollguard.operator.act.NoticeSender;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
+import dev.rollguard.operator.decide.Decision;
+import dev.rollguard.operator.decide.Observation;
+import dev.rollguard.operator.decide.Requests;
+import dev.rollguard.operator.decide.RolloutDecider;
+import dev.rollguard.operator.decide.WorkloadState;
+import dev.rollguard.operator.measure.MeasurementJobs;
+import dev.rollguard.operator.measure.MeasurementRound;
+import dev.rollguard.operator.measure.MeasurementScheduler;
 import dev.rollguard.operator.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -10,7 +20,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -18,20 +30,30 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.time.Clock;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * Observe, decide, act. Observes the Rollout, its Deployment (from a narrow informer, found
  * through an index, never owned) and finished measurement rounds; asks the {@link RolloutDecider};
- * carries out the actions, then writes the status, then acknowledges the measurements it recorded.
+ * makes the decision's changes, writes the status, and only then sends its notices and
+ * acknowledges the measurements it recorded.
+ *
+ * <p>Failures: a reconcile that throws is retried without limit, at most a minute apart, and
+ * every failure is shown on the Rollout ({@link ReconcileFailures}). Every Rollout is looked
+ * at again at least every five minutes even when nothing happens, so that no Rollout depends on
+ * a single missed event.
  */
-@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false)
+@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2.0, maxInterval = 60_000)
 public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> {
 
   static final String WORKLOAD_INDEX = "rollouts-by-workload";
@@ -39,19 +61,25 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   private final RolloutDecider decider;
   private final MeasurementJobs jobs;
-  private final ActionExecutor executor;
+  private final ChangeApplier changes;
+  private final NoticeSender notices;
   private final OperatorMetrics metrics;
-  private final Clock clock;
-  private final SimpleInboundEventSource<Rollout> measured = new SimpleInboundEventSource<>("measurements");
+  private final Consumer<RolloutStatus> beforeStatusWrite;
+  private final SimpleInboundEventSource<Rollout> wakeups = new SimpleInboundEventSource<>("wakeups");
   private volatile MeasurementScheduler scheduler;
 
-  public RolloutReconciler(RolloutDecider decider, MeasurementJobs jobs, ActionExecutor executor,
-      OperatorMetrics metrics, Clock clock) {
+  /**
+   * @param beforeStatusWrite sees every status about to be written; tests make it throw to fail
+   *     a status write after the changes were made
+   */
+  public RolloutReconciler(RolloutDecider decider, MeasurementJobs jobs, ChangeApplier changes,
+      NoticeSender notices, OperatorMetrics metrics, Consumer<RolloutStatus> beforeStatusWrite) {
     this.decider = decider;
     this.jobs = jobs;
-    this.executor = executor;
+    this.changes = changes;
+    this.notices = notices;
     this.metrics = metrics;
-    this.clock = clock;
+    this.beforeStatusWrite = beforeStatusWrite;
   }
 
   /** The scheduler wakes a Rollout's reconcile when a measurement round finishes. */
@@ -61,7 +89,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   /** Handed to the scheduler: a finished round becomes an event for its Rollout. */
   public void wake(ResourceID rollout) {
-    measured.propagateEvent(rollout);
+    wakeups.propagateEvent(rollout);
   }
 
   @Override
@@ -77,7 +105,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
                 rollout.getSpec().workloadRef.name, rollout.getMetadata().getNamespace())))
             .build(),
         context);
-    return List.of(deployments, measured);
+    return List.of(deployments, wakeups);
   }
 
   @Override
@@ -91,6 +119,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     } finally {
       metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), success);
     }
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<Rollout> updateErrorStatus(Rollout rollout, Context<Rollout> context, Exception e) {
+    return ReconcileFailures.report(rollout, context, e, notices);
   }
 
   private UpdateControl<Rollout> observeDecideAct(Rollout rollout, Context<Rollout> context) {
@@ -110,7 +143,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   /**
    * One observe → decide → act. {@code rollbackJustRecorded}: this pass wrote a pending rollback
-   * (phase RollingBack) into the status; the rollback itself is the next pass's act.
+   * (stage RollingBack) into the status; the rollback itself is the next pass's act.
    */
   private record Pass(Rollout rollout, Decision decision, boolean rollbackJustRecorded) {}
 
@@ -120,12 +153,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     boolean rollbackWasPending = rollout.getStatus() != null && rollout.getStatus().pendingRollback != null;
     Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
     List<MeasurementRound> rounds = scheduler.completed(id);
-    Observation observation = new Observation(rollout, deployment.map(WorkloadObserver::observe), rounds,
+    Observation observation = new Observation(rollout, deployment.map(d -> observe(rollout, d, context)), rounds,
         Requests.from(rollout.getMetadata().getAnnotations()), guardedBy(rollout, context));
 
     Decision decision = decider.decide(observation);
 
-    executor.execute(rollout, deployment, decision.actions(), context);
+    changes.apply(rollout, deployment, decision.changes());
     // Scheduled before the status write, so that a round due now (the baseline at a deploy)
     // does not wait for the API server. Safe either way: a round's result only counts once a
     // reconcile records it, and asking again for the same round does nothing.
@@ -134,16 +167,30 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     Rollout current = rollout;
     boolean statusChanged = changed(rollout.getStatus(), decision.status());
     if (statusChanged) {
+      beforeStatusWrite.accept(decision.status());
       // A full status update (not a merge patch): fields the decision cleared must go away.
       current = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rollout, context, fresh -> {
         fresh.setStatus(decision.status());
         return fresh;
       });
     }
+    // Only now that the status records the decision: a failed write above is retried from the
+    // old status, and its events and counts go out once, after the write that succeeds.
+    notices.send(rollout, deployment, decision.notices());
     scheduler.acknowledge(id, rounds);
     exportMetrics(rollout, decision.status());
     boolean rollbackJustRecorded = statusChanged && decision.status().pendingRollback != null && !rollbackWasPending;
     return new Pass(current, decision, rollbackJustRecorded);
+  }
+
+  /** The Deployment as the decider sees it; the revision before it only when adopting mid-rollout. */
+  private static WorkloadState observe(Rollout rollout, Deployment deployment, Context<Rollout> context) {
+    WorkloadState state = WorkloadObserver.observe(deployment);
+    boolean adopting = rollout.getStatus() == null || rollout.getStatus().stableRevision == null;
+    if (adopting && state.rollingOut()) {
+      return state.withPrevious(ReplicaSetHistory.previous(context.getClient(), deployment, state.hash()));
+    }
+    return state;
   }
 
   private void exportMetrics(Rollout rollout, RolloutStatus status) {
@@ -165,7 +212,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     // lifted. ControllerRevisions go with the Rollout through their owner reference.
     context.getSecondaryResource(Deployment.class)
         .filter(deployment -> heldByThisRollout(rollout, deployment))
-        .ifPresent(deployment -> DeploymentHold.release(context.getClient(), deployment));
+        .ifPresent(deployment -> dev.rollguard.operator.act.DeploymentHold.release(context.getClient(), deployment));
+    // Another Rollout waiting on this Deployment (stage Conflict) takes over now, not at the
+    // Deployment's next change.
+    context.getPrimaryCache().byIndex(WORKLOAD_INDEX, workloadKey(rollout)).stream()
+        .filter(other -> !other.getMetadata().getName().equals(rollout.getMetadata().getName()))
+        .forEach(other -> wake(ResourceID.fromResource(other)));
     return DeleteControl.defaultDelete();
   }
 

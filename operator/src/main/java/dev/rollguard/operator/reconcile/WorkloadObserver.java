@@ -1,6 +1,7 @@
 package dev.rollguard.operator.reconcile;
 
-import dev.rollguard.operator.revision.PodTemplates;
+import dev.rollguard.operator.api.PodTemplates;
+import dev.rollguard.operator.decide.WorkloadState;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import java.util.Optional;
@@ -28,7 +29,18 @@ final class WorkloadObserver {
     var annotations = deployment.getMetadata().getAnnotations();
     Optional<String> held = Optional.ofNullable(annotations == null ? null : annotations.get(WorkloadState.HELD_REVISION));
     return new WorkloadState(PodTemplates.hash(template), PodTemplates.images(template), fullyAvailable,
-        availability, paused, held);
+        availability, paused, held, rollingOut(status, desired, updated, total, observed < generation), Optional.empty());
+  }
+
+  /**
+   * In the middle of a rollout: old pods still run, the new ReplicaSet is not complete, the
+   * controller has not seen the template yet, or it does not report the rollout as finished.
+   */
+  private static boolean rollingOut(DeploymentStatus status, int desired, int updated, int total, boolean unseen) {
+    String progressing = status.getConditions() == null ? null : status.getConditions().stream()
+        .filter(c -> "Progressing".equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(null);
+    return unseen || total > updated || updated < desired
+        || progressing != null && !"NewReplicaSetAvailable".equals(progressing);
   }
 
   private static int count(Integer value) {

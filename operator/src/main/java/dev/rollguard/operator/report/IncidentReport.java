@@ -1,6 +1,6 @@
 package dev.rollguard.operator.report;
 
-import dev.rollguard.operator.analysis.Numbers;
+import dev.rollguard.operator.decide.guard.Numbers;
 import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.HistoryEntry;

@@ -1,0 +1,6 @@
+package dev.rollguard.operator.decide;
+
+/** The three values of a Kubernetes condition's status. */
+enum ConditionStatus {
+  True, False, Unknown
+}

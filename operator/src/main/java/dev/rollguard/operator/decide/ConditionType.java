@@ -1,0 +1,17 @@
+package dev.rollguard.operator.decide;
+
+/** The conditions a Rollout reports. */
+enum ConditionType {
+  /** The Deployment is guarded and runs a revision Rollguard trusts. */
+  Ready,
+  /** A new revision is under analysis. */
+  Analysing,
+  /** The last revision was rolled back (False/DryRun: it would have been). */
+  RolledBack,
+  /** The guards came back within bounds after the rollback. */
+  Recovered,
+  /** The last measurement had data for every guard. */
+  MetricsAvailable,
+  /** The Deployment exists. */
+  WorkloadFound
+}

@@ -1,0 +1,16 @@
+package dev.rollguard.operator.decide;
+
+import dev.rollguard.operator.api.RolloutStatus;
+import dev.rollguard.operator.api.Stage;
+import dev.rollguard.operator.measure.MeasurementRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What to do after one observation, in this order: make the {@code changes}, write the
+ * {@code status}, then send the {@code notices}. Plus the next measurement and when to look
+ * again even if nothing happens.
+ */
+public record Decision(Stage stage, RolloutStatus status, List<Change> changes, List<Notice> notices,
+    Optional<MeasurementRequest> measurement, Optional<Duration> recheckAfter) {}

@@ -1,0 +1,26 @@
+package dev.rollguard.operator.decide;
+
+import dev.rollguard.operator.api.Revision;
+
+/** Small helpers for the revisions recorded in status. */
+final class Revisions {
+
+  private Revisions() {}
+
+  static String controllerRevisionName(String rollout, String hash) {
+    // ControllerRevision names are DNS subdomains: at most 253 characters.
+    return (rollout.length() > 240 ? rollout.substring(0, 240) : rollout) + "-" + hash;
+  }
+
+  static String describe(Revision revision) {
+    return revision.hash + " (" + String.join(", ", revision.images) + ")";
+  }
+
+  static Revision copyOf(Revision revision) {
+    Revision copy = new Revision(revision.hash, revision.images);
+    copy.since = revision.since;
+    copy.promotedAt = revision.promotedAt;
+    copy.controllerRevision = revision.controllerRevision;
+    return copy;
+  }
+}

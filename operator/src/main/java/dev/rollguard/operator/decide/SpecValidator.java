@@ -1,0 +1,114 @@
+package dev.rollguard.operator.decide;
+
+import dev.rollguard.operator.api.AnalysisSpec;
+import dev.rollguard.operator.api.Durations;
+import dev.rollguard.operator.api.GuardSpec;
+import dev.rollguard.operator.api.RolloutSpec;
+import dev.rollguard.operator.decide.guard.Increase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the CRD schema cannot fully check, checked by the operator: every value it will use
+ * must parse and make sense. A problem names the field and the value, and becomes stage
+ * InvalidSpec instead of an exception on every reconcile.
+ */
+final class SpecValidator {
+
+  /** Longer than any sensible analysis, short enough that instants never overflow. */
+  static final Duration LONGEST = Duration.ofDays(366);
+
+  private SpecValidator() {}
+
+  static Optional<String> problem(RolloutSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec == null || spec.workloadRef == null || blank(spec.workloadRef.name)) {
+      return Optional.of("spec.workloadRef.name: a Deployment name is required");
+    }
+    AnalysisSpec analysis = spec.analysis != null ? spec.analysis : new AnalysisSpec();
+    duration(problems, "spec.analysis.initialDelay", analysis.initialDelay, false);
+    duration(problems, "spec.analysis.interval", analysis.interval, true);
+    duration(problems, "spec.analysis.bakeTime", analysis.bakeTime, true);
+    duration(problems, "spec.analysis.progressDeadline", analysis.progressDeadline, true);
+    duration(problems, "spec.analysis.postPromotionWindow", analysis.postPromotionWindow, false);
+    positive(problems, "spec.analysis.failureLimit", analysis.failureLimit);
+    positive(problems, "spec.analysis.inconclusiveLimit", analysis.inconclusiveLimit);
+    if (spec.prometheus != null) {
+      duration(problems, "spec.prometheus.timeout", spec.prometheus.timeout, true);
+    }
+    guards(problems, spec.guards);
+    return problems.stream().findFirst();
+  }
+
+  private static void guards(List<String> problems, List<GuardSpec> guards) {
+    if (guards == null || guards.isEmpty()) {
+      problems.add("spec.guards: at least one guard is required");
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < guards.size(); i++) {
+      GuardSpec guard = guards.get(i);
+      String field = "spec.guards[" + i + "]";
+      if (guard == null || blank(guard.name) || !names.add(guard.name)) {
+        problems.add(field + ".name: " + (guard == null || blank(guard.name) ? "required" : "'" + guard.name
+            + "' is used by another guard"));
+        continue;
+      }
+      if (blank(guard.query)) {
+        problems.add(field + ".query: required");
+      }
+      if (guard.max == null && guard.min == null && guard.maxIncrease == null && guard.exhaustion == null) {
+        problems.add(field + ": needs at least one bound: max, min, maxIncrease or exhaustion");
+      }
+      if (guard.min != null && guard.max != null && guard.min > guard.max) {
+        problems.add(field + ".min: " + guard.min + " is greater than max " + guard.max);
+      }
+      if (guard.maxIncrease != null) {
+        try {
+          Increase.parse(guard.maxIncrease);
+        } catch (RuntimeException e) {
+          problems.add(field + ".maxIncrease: " + e.getMessage());
+        }
+      }
+      if (guard.exhaustion != null) {
+        if (guard.exhaustion.within == null) {
+          problems.add(field + ".exhaustion.within: required");
+        }
+        duration(problems, field + ".exhaustion.within", guard.exhaustion.within, true);
+        duration(problems, field + ".exhaustion.window", guard.exhaustion.window, true);
+      }
+    }
+  }
+
+  private static void duration(List<String> problems, String field, String value, boolean mustBePositive) {
+    if (value == null) {
+      return;
+    }
+    Duration parsed;
+    try {
+      parsed = Durations.parse(value);
+    } catch (RuntimeException e) {
+      problems.add(field + ": '" + value + "' is not a usable duration (" + e.getMessage() + ")");
+      return;
+    }
+    if (mustBePositive && parsed.isZero()) {
+      problems.add(field + ": '" + value + "' must be greater than zero");
+    } else if (parsed.compareTo(LONGEST) > 0) {
+      problems.add(field + ": '" + value + "' is too long (at most " + LONGEST.toDays() + " days)");
+    }
+  }
+
+  private static void positive(List<String> problems, String field, Integer value) {
+    if (value != null && value < 1) {
+      problems.add(field + ": " + value + " must be at least 1");
+    }
+  }
+
+  private static boolean blank(String text) {
+    return text == null || text.isBlank();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.rollguard.operator.decide.guard;
+
+/** A guard's {@code maxIncrease}: relative ("50%") or absolute ("+40") to the pre-deploy baseline. */
+public record Increase(boolean relative, double amount) {
+
+  public static Increase parse(String text) {
+    String trimmed = text.strip();
+    try {
+      if (trimmed.endsWith("%")) {
+        return new Increase(true, Double.parseDouble(trimmed.substring(0, trimmed.length() - 1)));
+      }
+      if (trimmed.startsWith("+")) {
+        return new Increase(false, Double.parseDouble(trimmed.substring(1)));
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("maxIncrease '" + text + "' must look like \"50%\" or \"+40\"");
+  }
+
+  /** The highest value allowed for this baseline. */
+  public double limit(double baseline) {
+    // A relative increase of a negative baseline would lower the limit; use its magnitude.
+    return relative ? baseline + Math.abs(baseline) * amount / 100.0 : baseline + amount;
+  }
+
+  @Override
+  public String toString() {
+    return relative ? Numbers.format(amount) + "%" : "+" + Numbers.format(amount);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.rollguard.operator.measure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rollguard.operator.measure.prometheus.Measurement;
+import dev.rollguard.operator.measure.prometheus.MetricsSource;
+import dev.rollguard.operator.measure.prometheus.QueryTarget;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MeasurementSchedulerTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private final MetricsSource source = (target, promql, at) -> CompletableFuture.completedFuture(
+      new Measurement.Value(at, 1));
+  private final List<Duration> lateness = new CopyOnWriteArrayList<>();
+  private final List<ResourceID> woken = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stopTimer() {
+    timer.shutdownNow();
+  }
+
+  @Test
+  void aRoundDueInThePastRunsAtOnceAndReportsHowLateItStarted() {
+    var scheduler = new MeasurementScheduler(source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add,
+        lateness::add);
+    ResourceID rollout = new ResourceID("api", "shop");
+
+    scheduler.schedule(rollout, job(NOW.minusMillis(2500)));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !scheduler.completed(rollout).isEmpty());
+    assertThat(lateness).containsExactly(Duration.ofMillis(2500));
+    assertThat(woken).containsExactly(rollout);
+    assertThat(scheduler.completed(rollout).get(0).results()).containsKey("errors");
+  }
+
+  @Test
+  void aRoundAlreadyScheduledOrDeliveredIsNotBuiltAgain() {
+    var scheduler = new MeasurementScheduler(source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add,
+        lateness::add);
+    ResourceID rollout = new ResourceID("api", "shop");
+    MeasurementJob later = job(NOW.plusSeconds(60));
+    List<String> built = new CopyOnWriteArrayList<>();
+
+    scheduler.schedule(rollout, later.request(), () -> { built.add("scheduled"); return later; });
+    scheduler.schedule(rollout, later.request(), () -> { built.add("again"); return later; });
+
+    MeasurementJob now = job(NOW);
+    scheduler.schedule(rollout, now.request(), () -> { built.add("replaced"); return now; });
+    await().atMost(Duration.ofSeconds(5)).until(() -> !scheduler.completed(rollout).isEmpty());
+    scheduler.schedule(rollout, now.request(), () -> { built.add("delivered"); return now; });
+
+    assertThat(built).containsExactly("scheduled", "replaced");
+  }
+
+  private static MeasurementJob job(Instant due) {
+    var request = new MeasurementRequest(MeasurementRound.Purpose.ANALYSIS, "abc123", due, Optional.empty());
+    var target = new QueryTarget(URI.create("http://prometheus:9090"), Duration.ofSeconds(5), Optional.empty());
+    return new MeasurementJob(request, Optional.of(target), Map.of("errors", "rate(errors[1m])"), Optional.empty());
+  }
+}
