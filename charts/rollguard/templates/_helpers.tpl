@@ -67,10 +67,12 @@ real API server, taking away any write verb here, or get on deployments or contr
 breaks a guarded deploy or its rollback:
 - Rollouts: list and watch (get: re-reading one after a write conflict, no more than list
   reveals); patch to remove handled request annotations and to add and remove its finalizer;
-  replace the status.
+  replace the status, and patch it to report a reconcile that failed (Ready=False).
 - Deployments: get, list and watch; patch the pod template on rollback (JSON patch) and the
   hold annotation and spec.paused (merge patch). Never create, update or delete.
 - ControllerRevisions: create (the saved stable template) and get it back on rollback.
+- ReplicaSets: list (and get) only while adopting a Deployment caught mid-rollout, to find the
+  revision that served before it.
 - Events: create.
 No rollouts/finalizers: the ControllerRevisions it owns do not block their owner's deletion.
 */}}
@@ -80,13 +82,16 @@ No rollouts/finalizers: the ControllerRevisions it owns do not block their owner
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["rollguard.dev"]
   resources: ["rollouts/status"]
-  verbs: ["update"]
+  verbs: ["update", "patch"]
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["apps"]
   resources: ["controllerrevisions"]
   verbs: ["create", "get"]
+- apiGroups: ["apps"]
+  resources: ["replicasets"]
+  verbs: ["get", "list"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]

@@ -28,9 +28,10 @@ class ChartTemplateTest {
   /** The rules the operator needs on namespaced resources, in ClusterRole and Roles alike. */
   private static final List<String> OPERATOR_RULES = List.of(
       "rollguard.dev/rollouts: get,list,watch,patch",
-      "rollguard.dev/rollouts/status: update",
+      "rollguard.dev/rollouts/status: update,patch",
       "apps/deployments: get,list,watch,patch",
       "apps/controllerrevisions: create,get",
+      "apps/replicasets: get,list",
       "/events: create");
 
   private static final String[] EVERYTHING_ON = {
