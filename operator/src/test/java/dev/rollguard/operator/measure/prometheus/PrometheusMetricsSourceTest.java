@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The HTTP side against small local servers: what is sent, and how a server that refuses,
  * stalls or is not there at all becomes an inconclusive measurement. Prometheus' own answers are
- * in {@link PrometheusMetricsSourcePlatformTest}.
+ * in {@link PrometheusMetricsSourceIT}.
  */
 class PrometheusMetricsSourceTest {
 

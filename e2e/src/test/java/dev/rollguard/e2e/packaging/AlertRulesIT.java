@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The chart's PrometheusRule, checked and unit-tested by Prometheus' own promtool: each alert
  * fires on the series the operator really exports, when it should and only then.
  */
-class AlertRulesTest {
+class AlertRulesIT {
 
   /**
    * Series as the operator exports them (see OperatorMetrics), one sample a minute:

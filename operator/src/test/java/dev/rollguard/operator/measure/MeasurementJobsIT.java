@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** Where a Rollout's measurements go, and with which token, read from a real API server. */
 @LocalPlatform(apiServer = true)
-class MeasurementJobsTest {
+class MeasurementJobsIT {
 
   private static final MeasurementRequest REQUEST =
       new MeasurementRequest(Purpose.ANALYSIS, "abc", Instant.parse("2026-11-25T10:00:00Z"), Optional.empty());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * byte for byte, and deploy/ is exactly what helm renders from the chart. When one of these
  * fails, run scripts/update-manifests and commit the result.
  */
-class PackagedCopiesTest {
+class PackagedCopiesIT {
 
   private static final String HINT = "run scripts/update-manifests and commit the result";
 

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * is rolled back exactly once.
  */
 @LocalPlatform(cluster = true, prometheus = true)
-class LeaderElectionTest {
+class LeaderElectionIT {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LeaderElectionTest.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LeaderElectionIT.class);
   // The lock retries every 2 s with up to 120% jitter: a candidate notices an expired Lease
   // at most 4.4 s after it expired (plus a request).
   private static final Duration NOTICE = Duration.ofSeconds(5);

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** Against a real Prometheus that scrapes an exporter this test serves, every second. */
 @LocalPlatform(prometheus = true)
-class PrometheusMetricsSourcePlatformTest {
+class PrometheusMetricsSourceIT {
 
   private static final String JOB = "metrics_source_test";
   private static final Duration WAIT = Duration.ofSeconds(60);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * real database: everything later tests rely on.
  */
 @LocalPlatform(cluster = true, prometheus = true, postgres = true)
-class PlatformSmokeTest {
+class PlatformSmokeIT {
 
   private static final String NAMESPACE = "smoke";
   private static final Duration TIMEOUT = Duration.ofSeconds(60);

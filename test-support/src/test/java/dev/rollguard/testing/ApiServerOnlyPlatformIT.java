@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** The API-server-only mode runs the provisioned kube-apiserver offline through kube-api-test. */
 @LocalPlatform(apiServer = true)
-class ApiServerOnlyPlatformTest {
+class ApiServerOnlyPlatformIT {
 
   @Test
   void servesTheProvisionedVersionToTheClientAndToKubectl(Platform platform) {

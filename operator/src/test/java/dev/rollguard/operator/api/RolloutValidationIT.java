@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * message that names the field, thanks to the schema and CEL rules of the committed CRD.
  */
 @LocalPlatform(apiServer = true)
-class RolloutValidationTest {
+class RolloutValidationIT {
 
   private static final String VALID_GUARD = "{name: db, query: 'sum(pg_stat_activity_count)', max: 150}";
 

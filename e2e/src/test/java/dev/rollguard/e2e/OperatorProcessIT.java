@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * a real API server, with health, readiness, metrics, JSON logs and a graceful stop on SIGTERM.
  */
 @LocalPlatform(apiServer = true)
-class OperatorProcessTest {
+class OperatorProcessIT {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

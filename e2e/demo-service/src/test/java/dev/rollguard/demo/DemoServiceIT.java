@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Each version of the demo service does what its tag says, against a real PostgreSQL. */
 @LocalPlatform(postgres = true)
-class DemoServiceTest {
+class DemoServiceIT {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 

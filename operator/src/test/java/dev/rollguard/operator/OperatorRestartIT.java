@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * carries it out exactly once.
  */
 @LocalPlatform(cluster = true, prometheus = true)
-class OperatorRestartTest {
+class OperatorRestartIT {
 
   @Test
   void anOperatorStoppedAfterDecidingToRollBackIsReplacedByOneThatRollsBackExactlyOnce(Platform platform) {
@@ -69,7 +69,7 @@ class OperatorRestartTest {
             "namespace=\"restart\"")).hasValue(1);
         // One rollback: web:1's ReplicaSet came back as revision 3, and there is no revision 4.
         List<String> revisions = platform.client().apps().replicaSets().inNamespace("restart").list().getItems()
-            .stream().map(OperatorRestartTest::revision).sorted().toList();
+            .stream().map(OperatorRestartIT::revision).sorted().toList();
         assertThat(revisions).containsExactly("2", "3");
       } finally {
         second.close();

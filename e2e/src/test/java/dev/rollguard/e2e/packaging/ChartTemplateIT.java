@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * what the operator uses, namespaced installs grant nothing cluster-wide, more than one replica
  * turns leader election on, and the operator pod is locked down.
  */
-class ChartTemplateTest {
+class ChartTemplateIT {
 
   /** The rules the operator needs on namespaced resources, in ClusterRole and Roles alike. */
   private static final List<String> OPERATOR_RULES = List.of(

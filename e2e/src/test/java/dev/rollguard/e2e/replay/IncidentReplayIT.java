@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * postgres_exporter and Prometheus. Each scenario runs in its own namespace and database.
  */
 @LocalPlatform(cluster = true, prometheus = true, postgres = true, maxConnections = 200)
-class IncidentReplayTest {
+class IncidentReplayIT {
 
   private static final String[] NAMESPACES = {"leak", "errors", "healthy", "metrics-down", "resync"};
   private static ReplayOperator operator;

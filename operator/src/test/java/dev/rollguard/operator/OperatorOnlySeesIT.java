@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * other Rollouts, or touches the user's Deployment.
  */
 @LocalPlatform(apiServer = true)
-class OperatorOnlySeesTest {
+class OperatorOnlySeesIT {
 
   private static RollguardOperator operator;
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * recognise. Each scenario has its own namespace and its own metric series.
  */
 @LocalPlatform(cluster = true, prometheus = true)
-class GuardedDeployScenariosTest {
+class GuardedDeployScenariosIT {
 
   private static final String[] NAMESPACES = {"promote", "breach", "increase", "metrics-down", "dry-run", "after-promotion"};
   private static TestExporter exporter;

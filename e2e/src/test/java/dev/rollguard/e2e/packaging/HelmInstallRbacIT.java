@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * refused (by kubectl auth can-i and by real 403s) everything the operator does not need.
  */
 @LocalPlatform(cluster = true, prometheus = true)
-class HelmInstallRbacTest {
+class HelmInstallRbacIT {
 
   private static TestExporter exporter;
 

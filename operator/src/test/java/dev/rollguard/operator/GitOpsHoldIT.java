@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * with its own field manager, as Argo CD and Flux do.
  */
 @LocalPlatform(cluster = true, prometheus = true)
-class GitOpsHoldTest {
+class GitOpsHoldIT {
 
   private static final String SERIES = "db_connections{scenario=\"gitops\"}";
 
@@ -132,7 +132,7 @@ class GitOpsHoldTest {
   private static long readyPods(Platform platform, String image) {
     return platform.client().pods().inNamespace("gitops").list().getItems().stream()
         .filter(pod -> image.equals(pod.getSpec().getContainers().get(0).getImage()))
-        .filter(GitOpsHoldTest::ready)
+        .filter(GitOpsHoldIT::ready)
         .count();
   }
 

@@ -17,7 +17,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 /** The extension tears the platform down even when the tests that used it fail. */
-class LocalPlatformExtensionTest {
+class LocalPlatformExtensionIT {
 
   @Test
   void stopsEveryProcessAfterAFailingTestAndKeepsTheLogs() throws IOException {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * back before it reaches the limit, earlier than a max guard could; a flat, noisy one never is.
  */
 @LocalPlatform(cluster = true, prometheus = true)
-class ExhaustionGuardTest {
+class ExhaustionGuardIT {
 
   private static TestExporter exporter;
   private static RollguardOperator operator;
