@@ -3,11 +3,17 @@ package dev.rollguard.operator.reconcile;
 import dev.rollguard.operator.act.NoticeSender;
 import dev.rollguard.operator.act.RollbackFailedException;
 import dev.rollguard.operator.api.Rollout;
-import dev.rollguard.operator.api.RolloutStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Map;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,13 +39,13 @@ final class ReconcileFailures {
     int attempt = context.getRetryInfo().map(info -> info.getAttemptCount()).orElse(1);
     String message = limit(describe(e)) + " (attempt " + attempt + "; retrying)";
     LOG.warn("Rollout {}/{}: {}", rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(), message, e);
-    RolloutStatus status = rollout.getStatus() != null ? rollout.getStatus() : new RolloutStatus();
-    if (status.conditions == null) {
-      status.conditions = new ArrayList<>();
-    }
-    Condition ready = status.conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
-    boolean news = ready == null || !reason.equals(ready.getReason())
-        || !sameError(ready.getMessage(), message);
+    // The latest status this operator wrote (the cache holds it), not the one this reconcile
+    // started from: a decision persisted earlier in the same reconcile (RollingBack) must stay.
+    Rollout latest = context.getPrimaryCache().get(ResourceID.fromResource(rollout)).orElse(rollout);
+    List<Condition> conditions = latest.getStatus() == null || latest.getStatus().conditions == null
+        ? new ArrayList<>() : new ArrayList<>(latest.getStatus().conditions);
+    Condition ready = conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+    boolean news = ready == null || !reason.equals(ready.getReason()) || !sameError(ready.getMessage(), message);
     if (news) {
       notices.warn(rollout, reason, message);
     }
@@ -49,12 +55,31 @@ final class ReconcileFailures {
         .withMessage(message).withLastTransitionTime(transition)
         .withObservedGeneration(rollout.getMetadata().getGeneration()).build();
     if (ready != null) {
-      status.conditions.set(status.conditions.indexOf(ready), failed);
+      conditions.set(conditions.indexOf(ready), failed);
     } else {
-      status.conditions.add(failed);
+      conditions.add(failed);
     }
-    rollout.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(rollout);
+    patchConditions(context, latest, conditions);
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /**
+   * Only the conditions, guarded by the resourceVersion: on a conflict the newer status wins and
+   * the next failed attempt reports again.
+   */
+  private static void patchConditions(Context<Rollout> context, Rollout latest, List<Condition> conditions) {
+    Map<String, Object> patch = Map.of(
+        "metadata", Map.of("resourceVersion", latest.getMetadata().getResourceVersion()),
+        "status", Map.of("conditions", conditions));
+    try {
+      context.getClient().resources(Rollout.class).inNamespace(latest.getMetadata().getNamespace())
+          .withName(latest.getMetadata().getName()).subresource("status")
+          .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
+              Serialization.asJson(patch));
+    } catch (KubernetesClientException failure) {
+      LOG.warn("Rollout {}/{}: could not report the failure in its status: {}", latest.getMetadata().getNamespace(),
+          latest.getMetadata().getName(), failure.getMessage());
+    }
   }
 
   static String reason(Throwable e) {
