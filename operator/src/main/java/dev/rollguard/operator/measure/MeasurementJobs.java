@@ -7,24 +7,37 @@ import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.measure.prometheus.QueryTarget;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Turns a measurement request into a job: the Rollout's Prometheus, its token, its guards' queries. */
+/**
+ * Turns a measurement request into a job: the Rollout's Prometheus, its token, its guards' queries.
+ * Building a job sends no request: the token Secret is read through {@link TokenCache} when the
+ * round runs, on the measurement executor.
+ */
 public final class MeasurementJobs {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  /** The Rollout field that names the token Secret; every failure to read it starts with this. */
+  private static final String TOKEN_REF = "spec.prometheus.bearerTokenSecretRef";
 
-  private final KubernetesClient client;
+  private final TokenCache tokens;
   private final Optional<URI> defaultPrometheus;
 
   public MeasurementJobs(KubernetesClient client, Optional<URI> defaultPrometheus) {
-    this.client = client;
+    this(client, defaultPrometheus, Clock.systemUTC());
+  }
+
+  /** @param clock times how long a token read from its Secret is kept */
+  public MeasurementJobs(KubernetesClient client, Optional<URI> defaultPrometheus, Clock clock) {
+    this.tokens = new TokenCache(key -> readToken(client, key), clock);
     this.defaultPrometheus = defaultPrometheus;
   }
 
@@ -40,18 +53,39 @@ public final class MeasurementJobs {
           + "operator with --prometheus-url");
     }
     Duration timeout = prometheus.timeout != null ? Durations.parse(prometheus.timeout) : DEFAULT_TIMEOUT;
-    Optional<String> token = Optional.empty();
-    if (prometheus.bearerTokenSecretRef != null) {
-      var ref = prometheus.bearerTokenSecretRef;
-      Secret secret = client.secrets().inNamespace(rollout.getMetadata().getNamespace()).withName(ref.name).get();
-      if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.key)) {
-        return unavailable(request, queries, "spec.prometheus.bearerTokenSecretRef: "
-            + (secret == null ? "Secret " + ref.name + " not found" : "Secret " + ref.name + " has no key " + ref.key));
+    Optional<MeasurementJob.TokenSource> token = Optional.ofNullable(prometheus.bearerTokenSecretRef)
+        .map(ref -> tokenSource(new TokenCache.Key(rollout.getMetadata().getNamespace(), ref.name, ref.key)));
+    return new MeasurementJob(request, Optional.of(QueryTarget.of(address.get(), timeout)), queries,
+        Optional.empty(), request.purpose() == MeasurementRound.Purpose.BASELINE ? Map.of() : trends(rollout), token);
+  }
+
+  private MeasurementJob.TokenSource tokenSource(TokenCache.Key key) {
+    return () -> {
+      TokenCache.Result read = tokens.get(key);
+      return read instanceof TokenCache.Failure failure ? new TokenCache.Failure(TOKEN_REF + ": " + failure.reason()) : read;
+    };
+  }
+
+  /** One GET of the Secret; the operator may not list or watch Secrets (see the chart's rbac-secrets.yaml). */
+  private static TokenCache.Result readToken(KubernetesClient client, TokenCache.Key key) {
+    Secret secret;
+    try {
+      secret = client.secrets().inNamespace(key.namespace()).withName(key.name()).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return new TokenCache.Failure("Secret " + key.name() + " may not be read by the operator (403): list it in "
+            + "the chart's prometheusTokenSecrets");
       }
-      token = Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8));
+      throw e; // API server down, timed out: TokenCache words it and asks again after FAILURE_TTL
     }
-    return new MeasurementJob(request, Optional.of(new QueryTarget(address.get(), timeout, token)), queries,
-        Optional.empty(), request.purpose() == MeasurementRound.Purpose.BASELINE ? Map.of() : trends(rollout));
+    if (secret == null) {
+      return new TokenCache.Failure("Secret " + key.name() + " not found");
+    }
+    String encoded = secret.getData() != null ? secret.getData().get(key.key()) : null;
+    if (encoded == null) {
+      return new TokenCache.Failure("Secret " + key.name() + " has no key " + key.key());
+    }
+    return new TokenCache.Token(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
   }
 
   private static Map<String, MeasurementJob.TrendQuery> trends(Rollout rollout) {

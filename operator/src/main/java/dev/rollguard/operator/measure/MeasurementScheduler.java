@@ -67,8 +67,9 @@ public final class MeasurementScheduler implements AutoCloseable {
 
   /**
    * As {@link #schedule(ResourceID, MeasurementJob)}, building the job only for a round not yet
-   * scheduled or delivered: building it may read a token Secret, which every reconcile of an
-   * analysing Rollout would otherwise repeat.
+   * scheduled or delivered, which every reconcile of an analysing Rollout would otherwise repeat.
+   * Building it runs under this scheduler's lock on a reconcile thread, so it must not block: a
+   * job's bearer token is read only when the round runs ({@link MeasurementJob#withTokenRead()}).
    */
   public void schedule(ResourceID rollout, MeasurementRequest request, Supplier<MeasurementJob> job) {
     MeasurementJob last = delivered.get(rollout);
@@ -133,8 +134,9 @@ public final class MeasurementScheduler implements AutoCloseable {
   }
 
   private void run(ResourceID rollout, Scheduled entry) {
-    MeasurementJob job = entry.job;
-    lateness.accept(Duration.between(job.request().due(), clock.instant()));
+    lateness.accept(Duration.between(entry.job.request().due(), clock.instant()));
+    // On this executor, off the reconcile threads and outside the map's lock; usually a cache hit.
+    MeasurementJob job = entry.job.withTokenRead();
     Instant at = job.request().evaluateAt().orElseGet(clock::instant);
     Map<String, CompletableFuture<Measurement>> pending = new LinkedHashMap<>();
     job.queries().forEach((guard, query) -> pending.put(guard, job.unavailable()
@@ -155,7 +157,7 @@ public final class MeasurementScheduler implements AutoCloseable {
       trends.forEach((guard, future) -> trendResults.put(guard, future.getNow(new MeasurementRound.TrendData(
           dev.rollguard.operator.measure.prometheus.Series.failed(new Measurement.Inconclusive(at,
               Measurement.Cause.BAD_RESPONSE, "measurement failed: " + error)), Optional.empty(), Optional.empty()))));
-      delivered.put(rollout, job);
+      delivered.put(rollout, entry.job); // as scheduled: compared by request, holds no token
       scheduled.remove(rollout, entry);
       deliver(rollout, new MeasurementRound(job.request().purpose(), job.request().revision(), at, results,
           trendResults));

@@ -13,7 +13,11 @@ import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +25,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Where a Rollout's measurements go, and with which token, read from a real API server. */
+/**
+ * Where a Rollout's measurements go, and with which token, read from a real API server when the
+ * round runs (not when its job is built) and kept for a while.
+ */
 @LocalPlatform(apiServer = true)
 class MeasurementJobsIT {
 
@@ -31,9 +38,7 @@ class MeasurementJobsIT {
   @BeforeAll
   static void secret(Platform platform) {
     platform.kubectl("create", "namespace", "shop").orThrow();
-    platform.client().secrets().inNamespace("shop").resource(new SecretBuilder()
-        .withNewMetadata().withName("prom-token").endMetadata()
-        .addToStringData("token", "s3cr3t\n").build()).create();
+    createSecret(platform, "prom-token", "s3cr3t\n");
   }
 
   private static Rollout rollout(PrometheusSpec prometheus) {
@@ -51,23 +56,36 @@ class MeasurementJobsIT {
     return rollout;
   }
 
+  private static PrometheusSpec tokenFrom(String secret, String key) {
+    PrometheusSpec prometheus = new PrometheusSpec();
+    prometheus.bearerTokenSecretRef = new SecretKeyRef();
+    prometheus.bearerTokenSecretRef.name = secret;
+    prometheus.bearerTokenSecretRef.key = key;
+    return prometheus;
+  }
+
+  private static void createSecret(Platform platform, String name, String token) {
+    platform.client().secrets().inNamespace("shop").resource(new SecretBuilder()
+        .withNewMetadata().withName(name).endMetadata()
+        .addToStringData("token", token).build()).create();
+  }
+
   @Test
   void usesTheRolloutsPrometheusTimeoutAndTokenFromItsSecret(Platform platform) {
-    PrometheusSpec prometheus = new PrometheusSpec();
+    PrometheusSpec prometheus = tokenFrom("prom-token", "token");
     prometheus.address = "http://prometheus.monitoring:9090/prom";
     prometheus.timeout = "2s";
-    prometheus.bearerTokenSecretRef = new SecretKeyRef();
-    prometheus.bearerTokenSecretRef.name = "prom-token";
-    prometheus.bearerTokenSecretRef.key = "token";
 
     MeasurementJob job = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://default:9090")))
         .jobFor(rollout(prometheus), REQUEST);
 
-    assertThat(job.unavailable()).isEmpty();
-    assertThat(job.target().orElseThrow().address()).isEqualTo(URI.create("http://prometheus.monitoring:9090/prom"));
-    assertThat(job.target().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(job.target().orElseThrow().bearerToken()).contains("s3cr3t");
-    assertThat(job.queries()).containsExactly(
+    assertThat(job.target().orElseThrow().bearerToken()).as("read when the round runs, not when built").isEmpty();
+    MeasurementJob sent = job.withTokenRead();
+    assertThat(sent.unavailable()).isEmpty();
+    assertThat(sent.target().orElseThrow().address()).isEqualTo(URI.create("http://prometheus.monitoring:9090/prom"));
+    assertThat(sent.target().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(sent.target().orElseThrow().bearerToken()).contains("s3cr3t");
+    assertThat(sent.queries()).containsExactly(
         java.util.Map.entry("db", "sum(pg_stat_activity_count)"),
         java.util.Map.entry("errors", "sum(rate(errors_total[1m]))"));
   }
@@ -75,7 +93,7 @@ class MeasurementJobsIT {
   @Test
   void fallsBackToTheOperatorsPrometheusWithTheDefaultTimeout(Platform platform) {
     MeasurementJob job = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://default:9090")))
-        .jobFor(rollout(null), REQUEST);
+        .jobFor(rollout(null), REQUEST).withTokenRead();
     assertThat(job.target().orElseThrow().address()).isEqualTo(URI.create("http://default:9090"));
     assertThat(job.target().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(job.target().orElseThrow().bearerToken()).isEmpty();
@@ -87,21 +105,62 @@ class MeasurementJobsIT {
     assertThat(none.unavailable()).hasValueSatisfying(why -> assertThat(why)
         .contains("spec.prometheus.address").contains("--prometheus-url"));
 
-    PrometheusSpec missing = new PrometheusSpec();
-    missing.bearerTokenSecretRef = new SecretKeyRef();
-    missing.bearerTokenSecretRef.name = "no-such-secret";
-    missing.bearerTokenSecretRef.key = "token";
-    MeasurementJob noSecret = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")))
-        .jobFor(rollout(missing), REQUEST);
-    assertThat(noSecret.unavailable()).contains(
+    MeasurementJobs jobs = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")));
+    MeasurementJob noSecret = jobs.jobFor(rollout(tokenFrom("no-such-secret", "token")), REQUEST);
+    assertThat(noSecret.unavailable()).as("nothing read while building").isEmpty();
+    assertThat(noSecret.withTokenRead().unavailable()).contains(
         "spec.prometheus.bearerTokenSecretRef: Secret no-such-secret not found");
+    assertThat(noSecret.withTokenRead().target()).isEmpty();
 
-    PrometheusSpec wrongKey = new PrometheusSpec();
-    wrongKey.bearerTokenSecretRef = new SecretKeyRef();
-    wrongKey.bearerTokenSecretRef.name = "prom-token";
-    wrongKey.bearerTokenSecretRef.key = "password";
-    MeasurementJob noKey = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")))
-        .jobFor(rollout(wrongKey), REQUEST);
-    assertThat(noKey.unavailable()).contains("spec.prometheus.bearerTokenSecretRef: Secret prom-token has no key password");
+    MeasurementJob noKey = jobs.jobFor(rollout(tokenFrom("prom-token", "password")), REQUEST);
+    assertThat(noKey.withTokenRead().unavailable())
+        .contains("spec.prometheus.bearerTokenSecretRef: Secret prom-token has no key password");
+  }
+
+  @Test
+  void aSecretTheOperatorMayNotReadIsReportedByName(Platform platform) throws Exception {
+    Config nobody = new ConfigBuilder(Config.fromKubeconfig(Files.readString(platform.kubeconfig())))
+        .withImpersonateUsername("system:serviceaccount:shop:nobody").build();
+    try (KubernetesClient client = platform.clientFor(nobody)) {
+      MeasurementJob job = new MeasurementJobs(client, Optional.of(URI.create("http://p:9090")))
+          .jobFor(rollout(tokenFrom("prom-token", "token")), REQUEST).withTokenRead();
+
+      assertThat(job.unavailable()).hasValueSatisfying(why -> assertThat(why)
+          .isEqualTo("spec.prometheus.bearerTokenSecretRef: Secret prom-token may not be read by the operator (403): "
+              + "list it in the chart's prometheusTokenSecrets"));
+    }
+  }
+
+  @Test
+  void aSecretCreatedAfterItsRolloutIsUsedOnceTheFailureExpires(Platform platform) {
+    MovableClock clock = new MovableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    MeasurementJobs jobs = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")), clock);
+    MeasurementJob job = jobs.jobFor(rollout(tokenFrom("late-token", "token")), REQUEST);
+    assertThat(job.withTokenRead().unavailable())
+        .contains("spec.prometheus.bearerTokenSecretRef: Secret late-token not found");
+
+    createSecret(platform, "late-token", "created-later");
+    assertThat(job.withTokenRead().unavailable()).as("the failure is kept for a moment").isPresent();
+
+    clock.advance(TokenCache.FAILURE_TTL);
+    MeasurementJob sent = job.withTokenRead();
+    assertThat(sent.unavailable()).isEmpty();
+    assertThat(sent.target().orElseThrow().bearerToken()).contains("created-later");
+  }
+
+  @Test
+  void aChangedTokenIsUsedOnceTheTokenTtlPasses(Platform platform) {
+    createSecret(platform, "rotated-token", "before");
+    MovableClock clock = new MovableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    MeasurementJobs jobs = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")), clock);
+    MeasurementJob job = jobs.jobFor(rollout(tokenFrom("rotated-token", "token")), REQUEST);
+    assertThat(job.withTokenRead().target().orElseThrow().bearerToken()).contains("before");
+
+    platform.client().secrets().inNamespace("shop").withName("rotated-token")
+        .edit(secret -> new SecretBuilder(secret).withData(null).addToStringData("token", "after").build());
+    assertThat(job.withTokenRead().target().orElseThrow().bearerToken()).contains("before");
+
+    clock.advance(TokenCache.TOKEN_TTL);
+    assertThat(job.withTokenRead().target().orElseThrow().bearerToken()).contains("after");
   }
 }

@@ -69,6 +69,27 @@ class MeasurementSchedulerTest {
     assertThat(built).containsExactly("scheduled", "replaced");
   }
 
+  @Test
+  void aJobsTokenIsReadWhenItsRoundRunsOnTheTimerAndAnUnreadableOneMakesItInconclusive() {
+    var scheduler = new MeasurementScheduler(source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add);
+    ResourceID rollout = new ResourceID("api", "shop");
+    List<Thread> readOn = new CopyOnWriteArrayList<>();
+    MeasurementJob plain = job(NOW);
+    MeasurementJob withToken = new MeasurementJob(plain.request(), plain.target(), plain.queries(), Optional.empty(),
+        Map.of(), Optional.of(() -> {
+          readOn.add(Thread.currentThread());
+          return new TokenCache.Failure("spec.prometheus.bearerTokenSecretRef: Secret prom-token not found");
+        }));
+
+    scheduler.schedule(rollout, withToken.request(), () -> withToken);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !scheduler.completed(rollout).isEmpty());
+
+    assertThat(readOn).hasSize(1).doesNotContain(Thread.currentThread());
+    assertThat(scheduler.completed(rollout).get(0).results().get("errors"))
+        .isEqualTo(new Measurement.Inconclusive(NOW, Measurement.Cause.UNREACHABLE,
+            "spec.prometheus.bearerTokenSecretRef: Secret prom-token not found"));
+  }
+
   private static MeasurementJob job(Instant due) {
     var request = new MeasurementRequest(MeasurementRound.Purpose.ANALYSIS, "abc123", due, Optional.empty());
     var target = new QueryTarget(URI.create("http://prometheus:9090"), Duration.ofSeconds(5), Optional.empty());
