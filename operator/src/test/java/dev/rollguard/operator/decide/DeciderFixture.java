@@ -10,11 +10,10 @@ import dev.rollguard.operator.measure.prometheus.Measurement;
 import dev.rollguard.operator.measure.MeasurementRequest;
 import dev.rollguard.operator.measure.MeasurementRound;
 import dev.rollguard.operator.measure.MeasurementRound.Purpose;
+import dev.rollguard.testing.MovableClock;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,30 +68,30 @@ class DeciderFixture {
   }
 
   void advance(Duration duration) {
-    clock.now = clock.now.plus(duration);
+    clock.advance(duration);
   }
 
   /** Moves the clock to the decision's requested measurement time. */
   MeasurementRequest advanceToMeasurement() {
     MeasurementRequest request = last.measurement().orElseThrow(() -> new AssertionError("no measurement requested"));
-    if (request.due().isAfter(clock.now)) {
-      clock.now = request.due();
+    if (request.due().isAfter(clock.instant())) {
+      clock.set(request.due());
     }
     return request;
   }
 
   MeasurementRound values(Purpose purpose, String revision, double value) {
-    return round(purpose, revision, new Measurement.Value(clock.now, value));
+    return round(purpose, revision, new Measurement.Value(clock.instant(), value));
   }
 
   MeasurementRound round(Purpose purpose, String revision, Measurement measurement) {
     Map<String, Measurement> results = new LinkedHashMap<>();
     results.put("db", measurement);
-    return new MeasurementRound(purpose, revision, clock.now, results);
+    return new MeasurementRound(purpose, revision, clock.instant(), results);
   }
 
   MeasurementRound noData(Purpose purpose, String revision) {
-    return round(purpose, revision, new Measurement.Inconclusive(clock.now, Measurement.Cause.UNREACHABLE,
+    return round(purpose, revision, new Measurement.Inconclusive(clock.instant(), Measurement.Cause.UNREACHABLE,
         "Prometheus at http://prom:9090 is unreachable: Connection refused"));
   }
 
@@ -127,28 +126,5 @@ class DeciderFixture {
 
   List<String> eventReasons() {
     return actions(Notice.Event.class).stream().map(Notice.Event::reason).toList();
-  }
-
-  static final class MovableClock extends Clock {
-    Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -91,7 +91,7 @@ class DecisionStagesTest {
   class MidRolloutAdoption {
     @Test
     void aDeploymentCaughtMidRolloutAdoptsThePreviousRevisionAndAnalysesTheNewOne() {
-      var startedAt = f.clock.now.minusSeconds(20);
+      var startedAt = f.clock.instant().minusSeconds(20);
       WorkloadState inFlight = new WorkloadState(NEXT.hash(), NEXT.images(), false, "1/3 updated replicas",
           false, Optional.empty(), true,
           Optional.of(new PreviousRevision(STABLE.hash(), STABLE.images(), "web-5d8f", startedAt)));

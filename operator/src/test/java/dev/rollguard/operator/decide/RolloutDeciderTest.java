@@ -72,7 +72,7 @@ class RolloutDeciderTest {
       f.advance(Duration.ofMinutes(1));
       Decision d = f.step(NEXT);
 
-      Instant deployedAt = f.clock.now;
+      Instant deployedAt = f.clock.instant();
       assertThat(status().phase).isEqualTo(Phase.Analysing);
       assertThat(status().currentRevision.hash).isEqualTo(NEXT.hash());
       assertThat(status().currentRevision.since).isEqualTo(deployedAt.toString());
@@ -197,7 +197,7 @@ class RolloutDeciderTest {
     @Test
     void holdsPromotionUntilDataReturnsThenPromotes() {
       f.deployWithBaseline(80);
-      while (f.clock.now.isBefore(Instant.parse(status().currentRevision.since).plus(Duration.ofMinutes(6)))) {
+      while (f.clock.instant().isBefore(Instant.parse(status().currentRevision.since).plus(Duration.ofMinutes(6)))) {
         f.advanceToMeasurement();
         f.step(NEXT, f.noData(Purpose.ANALYSIS, NEXT.hash()));
       }
@@ -244,11 +244,11 @@ class RolloutDeciderTest {
       Instant bakeEnd = Instant.parse(status().currentRevision.since).plus(Duration.ofMinutes(5));
       while (status().phase == Phase.Analysing) {
         f.measure(90);
-        if (f.clock.now.isBefore(bakeEnd)) {
+        if (f.clock.instant().isBefore(bakeEnd)) {
           assertThat(status().phase).isEqualTo(Phase.Analysing);
         }
       }
-      assertThat(f.clock.now).isAfterOrEqualTo(bakeEnd).isBefore(bakeEnd.plusSeconds(15));
+      assertThat(f.clock.instant()).isAfterOrEqualTo(bakeEnd).isBefore(bakeEnd.plusSeconds(15));
       assertThat(status().phase).isEqualTo(Phase.Healthy);
       assertThat(status().stableRevision.hash).isEqualTo(NEXT.hash());
       assertThat(f.actions(Change.SaveStableRevision.class)).containsExactly(

@@ -1,5 +1,6 @@
 package dev.rollguard.operator.measure;
 
+import dev.rollguard.testing.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

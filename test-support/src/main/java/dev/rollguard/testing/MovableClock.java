@@ -1,4 +1,4 @@
-package dev.rollguard.operator.measure;
+package dev.rollguard.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,17 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it: TTLs expire when the test says, not after sleeps. */
-final class MovableClock extends Clock {
+/** A clock that stands still until a test moves it: timing rules are tested without sleeps. */
+public final class MovableClock extends Clock {
 
   private volatile Instant now;
 
-  MovableClock(Instant now) {
+  public MovableClock(Instant now) {
     this.now = now;
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now = now.plus(by);
+  }
+
+  public void set(Instant instant) {
+    now = instant;
   }
 
   @Override
