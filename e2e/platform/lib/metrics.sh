@@ -14,7 +14,7 @@ AS_POSTGRES=()
 if ((EUID == 0)); then AS_POSTGRES=(setpriv --reuid=postgres --regid=postgres --init-groups); fi
 
 start_postgres() {
-  local bin port exporter_port data=$RUN_DIR/postgres/data sock=$RUN_DIR/postgres
+  local bin port exporter_port data=$RUN_DIR/postgres/data
   bin="$(postgres_bin_dir)"
   command -v prometheus-postgres-exporter >/dev/null ||
     die "postgres_exporter not found (apt-get install prometheus-postgres-exporter)"
@@ -23,8 +23,15 @@ start_postgres() {
   if ((EUID == 0)); then chown -R postgres:postgres "$RUN_DIR/postgres"; fi
   "${AS_POSTGRES[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust --no-sync -E UTF8 \
     >"$RUN_DIR/logs/initdb.log" 2>&1 || die "initdb failed, see $RUN_DIR/logs/initdb.log"
+  # TCP only, no Unix-domain socket. A socket path is limited to 107 bytes (sun_path), and
+  # the run directory lives wherever the repository was cloned (tests use
+  # <module>/target/platform/<TestClass>): from a long checkout path PostgreSQL could not
+  # create its socket there and refused to start. Every client connects over TCP anyway
+  # (pg_isready -h 127.0.0.1, postgres_exporter's DSN, JDBC_URL, the tour and the demo), so
+  # no socket is needed, and none means nothing to clean up outside the run directory.
+  # For psql: psql -h 127.0.0.1 -p "$PG_PORT" -U postgres.
   start postgres "${AS_POSTGRES[@]}" "$bin/postgres" -D "$data" -p "$port" \
-    -c listen_addresses=127.0.0.1 -c unix_socket_directories="$sock" \
+    -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
     -c max_connections="$MAX_CONNECTIONS" -c fsync=off -c synchronous_commit=off
   wait_healthy postgres 60 "PostgreSQL ready on port $port (max_connections=$MAX_CONNECTIONS)" \
     "$bin/pg_isready" -h 127.0.0.1 -p "$port" -U postgres
