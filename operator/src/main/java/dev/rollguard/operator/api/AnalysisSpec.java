@@ -10,20 +10,25 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class AnalysisSpec {
 
   @Default("30s")
-  @Size(max = 32)
+  @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
   @JsonPropertyDescription("Wait after a new revision starts before the first measurement. Default 30s.")
   public String initialDelay = "30s";
 
   @Default("15s")
-  @Size(max = 32)
+  @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
+  @ValidationRule(value = Durations.POSITIVE_RULE, message = Durations.POSITIVE_MESSAGE)
   @JsonPropertyDescription("Time between measurements. Default 15s.")
   public String interval = "15s";
 
   @Default("10m")
-  @Size(max = 32)
+  @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
+  @ValidationRule(value = Durations.POSITIVE_RULE, message = Durations.POSITIVE_MESSAGE)
   @JsonPropertyDescription("Breach-free time after which an available revision is promoted to stable. Default 10m.")
   public String bakeTime = "10m";
 
@@ -42,13 +47,16 @@ public class AnalysisSpec {
   public InconclusivePolicy onInconclusive = InconclusivePolicy.Hold;
 
   @Default("10m")
-  @Size(max = 32)
+  @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
+  @ValidationRule(value = Durations.POSITIVE_RULE, message = Durations.POSITIVE_MESSAGE)
   @JsonPropertyDescription("A revision not available by then is rolled back. Default 10m.")
   public String progressDeadline = "10m";
 
-  @Size(max = 32)
+  @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
   @JsonPropertyDescription("Keep guarding a promoted revision this long; a breach in the window rolls back to the previous stable revision. Default: not guarded after promotion.")
   public String postPromotionWindow;
 

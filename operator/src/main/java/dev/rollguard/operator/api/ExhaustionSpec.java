@@ -24,14 +24,18 @@ public class ExhaustionSpec {
   public String limitQuery;
 
   @Required
-  @Size(max = 32)
+  @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
+  @ValidationRule(value = Durations.POSITIVE_RULE, message = Durations.POSITIVE_MESSAGE)
   @JsonPropertyDescription("Breach when the trend reaches the limit within this time, e.g. 30m.")
   public String within;
 
   @Default("5m")
-  @Size(max = 32)
+  @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
+  @ValidationRule(value = Durations.POSITIVE_RULE, message = Durations.POSITIVE_MESSAGE)
   @JsonPropertyDescription("How far back the trend is fitted. Default 5m.")
   public String window = "5m";
 }

@@ -14,8 +14,10 @@ public class PrometheusSpec {
   @JsonPropertyDescription("Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring.svc:9090.")
   public String address;
 
-  @Size(max = 32)
+  @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
+  @ValidationRule(value = Durations.POSITIVE_RULE, message = Durations.POSITIVE_MESSAGE)
   @JsonPropertyDescription("Time limit of one query, e.g. 5s. Default 5s.")
   public String timeout;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rollguard.testing.CommandResult;
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,6 +77,77 @@ class RolloutValidationIT {
   void anInvalidRolloutIsRefusedWithAMessageNamingTheField(String rule, String spec, String expected,
       Platform platform) {
     String name = rule.replace(' ', '-');
+    CommandResult result = apply(platform, name, spec);
+
+    assertThat(result.exitCode()).as("kubectl apply of an invalid Rollout (%s)", rule).isNotZero();
+    assertThat(result.stderr()).contains("The Rollout \"" + name + "\" is invalid").contains(expected);
+    assertThat(platform.kubectl("get", "rollout", name).exitCode()).as("nothing was stored").isNotZero();
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      analysis.interval           | analysis: {interval: 0s}
+      analysis.bakeTime           | analysis: {bakeTime: 0ms}
+      analysis.progressDeadline   | analysis: {progressDeadline: 0h0m}
+      prometheus.timeout          | prometheus: {timeout: 00s}
+      guards[0].exhaustion.within | guards: [{name: db, query: up, exhaustion: {limit: 200, within: 0s}}]
+      guards[0].exhaustion.window | guards: [{name: db, query: up, exhaustion: {limit: 200, within: 30m, window: 0m}}]
+      """)
+  void aZeroDurationIsRefusedWhereItMustBePositive(String field, String spec, Platform platform) {
+    assertRefusedNamingTheField(platform, "zero-" + field, spec, field, Durations.POSITIVE_MESSAGE);
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      analysis.bakeTime           | analysis: {bakeTime: 99999999999999999999h}
+      analysis.initialDelay       | analysis: {initialDelay: 100000h}
+      analysis.postPromotionWindow| analysis: {postPromotionWindow: 1000000000s}
+      prometheus.timeout          | prometheus: {timeout: 10000000m}
+      guards[0].exhaustion.window | guards: [{name: db, query: up, exhaustion: {limit: 200, within: 30m, window: 1h1000000000ms}}]
+      """)
+  void aDurationTooLargeToRepresentIsRefused(String field, String spec, Platform platform) {
+    assertRefusedNamingTheField(platform, "huge-" + field, spec, field, Durations.RANGE_MESSAGE);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      zero initialDelay        | analysis: {initialDelay: 0s}                 | {.spec.analysis.initialDelay}        | 0s
+      zero postPromotionWindow | analysis: {postPromotionWindow: 0s}          | {.spec.analysis.postPromotionWindow} | 0s
+      two days bakeTime        | analysis: {bakeTime: 48h}                    | {.spec.analysis.bakeTime}            | 48h
+      largest numbers          | analysis: {bakeTime: 99999h, interval: 999999999ms, progressDeadline: 9999999m}; prometheus: {timeout: 999999999s} | {.spec.analysis.bakeTime} {.spec.analysis.interval} {.spec.analysis.progressDeadline} {.spec.prometheus.timeout} | 99999h 999999999ms 9999999m 999999999s
+      largest in 32 characters | analysis: {bakeTime: 999999999s999999999s999999999s9h} | {.spec.analysis.bakeTime} | 999999999s999999999s999999999s9h
+      """)
+  void aLegalDurationIsAccepted(String rule, String spec, String jsonPath, String expected, Platform platform) {
+    String name = rule.replace(' ', '-').toLowerCase(Locale.ROOT);
+    CommandResult result = apply(platform, name, aValidRolloutWith(spec));
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(platform.kubectl("get", "rollout", name, "-o", "jsonpath=" + jsonPath).orThrow().stdout())
+        .isEqualTo(expected);
+  }
+
+  /** Refused, with one line of the error that names the field and says what is wrong with it. */
+  private static void assertRefusedNamingTheField(Platform platform, String rule, String spec, String field,
+      String message) {
+    String name = rule.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "").toLowerCase(Locale.ROOT);
+    CommandResult result = apply(platform, name, aValidRolloutWith(spec));
+
+    assertThat(result.exitCode()).as("kubectl apply of an invalid Rollout (%s)", rule).isNotZero();
+    assertThat(result.stderr()).contains("The Rollout \"" + name + "\" is invalid")
+        .as("one rule fails, without a CEL runtime error").containsOnlyOnce("Invalid value");
+    assertThat(result.stderr().lines())
+        .as(result.stderr())
+        .anySatisfy(line -> assertThat(line).contains("spec." + field + ": Invalid value: ").contains(message));
+    assertThat(platform.kubectl("get", "rollout", name).exitCode()).as("nothing was stored").isNotZero();
+  }
+
+  /** The spec with a workloadRef, and a valid guard unless it has guards. */
+  private static String aValidRolloutWith(String spec) {
+    return "workloadRef: {kind: Deployment, name: web}; " + spec + (spec.contains("guards:") ? "" : "; guards: [GUARD]");
+  }
+
+  /** Applies a Rollout whose spec is written as "; "-separated lines, GUARD standing for a valid guard. */
+  private static CommandResult apply(Platform platform, String name, String spec) {
     String yaml = """
         apiVersion: rollguard.dev/v1alpha1
         kind: Rollout
@@ -83,11 +155,6 @@ class RolloutValidationIT {
         spec:
           %s
         """.formatted(name, spec.replace("GUARD", VALID_GUARD).replace("; ", "\n  "));
-
-    CommandResult result = platform.kubectlWithInput(yaml, "apply", "-f", "-");
-
-    assertThat(result.exitCode()).as("kubectl apply of an invalid Rollout (%s)", rule).isNotZero();
-    assertThat(result.stderr()).contains("The Rollout \"" + name + "\" is invalid").contains(expected);
-    assertThat(platform.kubectl("get", "rollout", name).exitCode()).as("nothing was stored").isNotZero();
+    return platform.kubectlWithInput(yaml, "apply", "-f", "-");
   }
 }
