@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * 107 bytes: from a long clone path PostgreSQL once failed to create its socket there and did
  * not start. Here the run directory alone is longer than that limit, wherever the clone is.
  */
-class LongRunDirPostgresPlatformTest {
+class LongRunDirPostgresIT {
 
   /** sun_path holds 108 bytes including the terminating NUL. */
   private static final int SOCKET_PATH_LIMIT = 107;
