@@ -3,6 +3,7 @@ package dev.rollguard.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollguard.operator.act.RevisionStore;
 import dev.rollguard.operator.api.CrdFiles;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.Stage;
@@ -10,11 +11,8 @@ import dev.rollguard.operator.decide.Requests;
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,10 +64,8 @@ class AdoptionAndTakeoverIT {
     assertThat(status.stableRevision.images).as("the revision that served").containsExactly("shop/inflight:1");
     assertThat(status.currentRevision.images).as("the in-flight one is analysed")
         .containsExactly("shop/inflight:2");
-    ControllerRevision saved = platform.client().apps().controllerRevisions().inNamespace(NAMESPACE)
-        .withName(status.stableRevision.controllerRevision).get();
-    PodTemplateSpec template = Serialization.jsonMapper()
-        .convertValue(((Map<?, ?>) saved.getData()).get("template"), PodTemplateSpec.class);
+    PodTemplateSpec template = new RevisionStore(platform.client())
+        .load(NAMESPACE, status.stableRevision.controllerRevision);
     assertThat(template.getSpec().getContainers().get(0).getImage()).isEqualTo("shop/inflight:1");
     assertThat(template.getMetadata().getLabels()).doesNotContainKey("pod-template-hash");
 

@@ -35,9 +35,12 @@ final class ReconcileFailures {
 
   static ErrorStatusUpdateControl<Rollout> report(Rollout rollout, Context<Rollout> context, Exception e,
       NoticeSender notices) {
+    if (interrupted(e)) {
+      // The operator is stopping; the next one decides again from the status.
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     String reason = reason(e);
-    int attempt = context.getRetryInfo().map(info -> info.getAttemptCount()).orElse(1);
-    String message = limit(describe(e)) + " (attempt " + attempt + "; retrying)";
+    String message = limit(describe(e)) + "; retrying";
     LOG.warn("Rollout {}/{}: {}", rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(), message, e);
     // The latest status this operator wrote (the cache holds it), not the one this reconcile
     // started from: a decision persisted earlier in the same reconcile (RollingBack) must stay.
@@ -105,14 +108,18 @@ final class ReconcileFailures {
     return root == e ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 
-  /** The same error on a later attempt is not news: compare without the attempt count. */
+  /** The same error on a later attempt is not news. */
   private static boolean sameError(String before, String now) {
-    if (before == null) {
-      return false;
+    return now.equals(before);
+  }
+
+  private static boolean interrupted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
     }
-    int a = before.lastIndexOf(" (attempt ");
-    int b = now.lastIndexOf(" (attempt ");
-    return a >= 0 && b >= 0 && before.substring(0, a).equals(now.substring(0, b));
+    return Thread.currentThread().isInterrupted();
   }
 
   private static String limit(String text) {
