@@ -26,90 +26,130 @@ import picocli.CommandLine.Option;
 public final class OperatorOptions {
 
   /** How log lines are written. */
-  public enum LogFormat { TEXT, JSON }
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
 
   // An RFC 1123 label: what Kubernetes accepts as a namespace name.
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   // An RFC 1123 subdomain: what Kubernetes accepts as a Lease name.
   private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+      Pattern.compile(
+          "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
-  @Option(names = "--prometheus-url", paramLabel = "URL",
+  @Option(
+      names = "--prometheus-url",
+      paramLabel = "URL",
       defaultValue = "${env:ROLLGUARD_PROMETHEUS_URL:-}",
-      description = "Prometheus queried by Rollouts that do not set spec.prometheus.address"
-          + " (http or https). Env: ROLLGUARD_PROMETHEUS_URL. Default: none.")
+      description =
+          "Prometheus queried by Rollouts that do not set spec.prometheus.address"
+              + " (http or https). Env: ROLLGUARD_PROMETHEUS_URL. Default: none.")
   private String prometheusUrl;
 
-  @Option(names = "--namespaces", paramLabel = "NS[,NS...]",
+  @Option(
+      names = "--namespaces",
+      paramLabel = "NS[,NS...]",
       defaultValue = "${env:ROLLGUARD_NAMESPACES:-}",
-      description = "Comma-separated namespaces to watch; empty watches all namespaces."
-          + " Env: ROLLGUARD_NAMESPACES. Default: all.")
+      description =
+          "Comma-separated namespaces to watch; empty watches all namespaces."
+              + " Env: ROLLGUARD_NAMESPACES. Default: all.")
   private String namespaces;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT",
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
       defaultValue = "${env:ROLLGUARD_METRICS_PORT:-8080}",
-      description = "Port of the Prometheus /metrics endpoint; 0 picks a free port."
-          + " Env: ROLLGUARD_METRICS_PORT. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Port of the Prometheus /metrics endpoint; 0 picks a free port."
+              + " Env: ROLLGUARD_METRICS_PORT. Default: ${DEFAULT-VALUE}.")
   private int metricsPort;
 
-  @Option(names = "--health-port", paramLabel = "PORT",
+  @Option(
+      names = "--health-port",
+      paramLabel = "PORT",
       defaultValue = "${env:ROLLGUARD_HEALTH_PORT:-8081}",
-      description = "Port of /healthz and /readyz; 0 picks a free port."
-          + " Env: ROLLGUARD_HEALTH_PORT. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Port of /healthz and /readyz; 0 picks a free port."
+              + " Env: ROLLGUARD_HEALTH_PORT. Default: ${DEFAULT-VALUE}.")
   private int healthPort;
 
   // arity 0..1 so "--leader-election=false" can override a "true" coming from the environment.
-  @Option(names = "--leader-election", arity = "0..1", paramLabel = "BOOL",
-      defaultValue = "${env:ROLLGUARD_LEADER_ELECTION:-false}", fallbackValue = "true",
-      description = "Run as one of several replicas, only the Lease holder reconciling."
-          + " Env: ROLLGUARD_LEADER_ELECTION. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--leader-election",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      defaultValue = "${env:ROLLGUARD_LEADER_ELECTION:-false}",
+      fallbackValue = "true",
+      description =
+          "Run as one of several replicas, only the Lease holder reconciling."
+              + " Env: ROLLGUARD_LEADER_ELECTION. Default: ${DEFAULT-VALUE}.")
   private boolean leaderElection;
 
-  @Option(names = "--leader-election-namespace", paramLabel = "NS",
+  @Option(
+      names = "--leader-election-namespace",
+      paramLabel = "NS",
       defaultValue = "${env:ROLLGUARD_LEADER_ELECTION_NAMESPACE:-}",
-      description = "Namespace of the leader-election Lease."
-          + " Env: ROLLGUARD_LEADER_ELECTION_NAMESPACE. Default: the operator's own namespace.")
+      description =
+          "Namespace of the leader-election Lease."
+              + " Env: ROLLGUARD_LEADER_ELECTION_NAMESPACE. Default: the operator's own namespace.")
   private String leaderElectionNamespace;
 
-  @Option(names = "--leader-election-lease", paramLabel = "NAME",
+  @Option(
+      names = "--leader-election-lease",
+      paramLabel = "NAME",
       defaultValue = "${env:ROLLGUARD_LEADER_ELECTION_LEASE:-rollguard-operator}",
-      description = "Name of the leader-election Lease."
-          + " Env: ROLLGUARD_LEADER_ELECTION_LEASE. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Name of the leader-election Lease."
+              + " Env: ROLLGUARD_LEADER_ELECTION_LEASE. Default: ${DEFAULT-VALUE}.")
   private String leaderElectionLease;
 
   // No picocli env default on purpose: when absent, Fabric8's own discovery reads KUBECONFIG
   // (including a colon-separated list of files), then ~/.kube/config, then the in-cluster account.
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "Kubeconfig file to use. Default: $KUBECONFIG, then ~/.kube/config,"
-          + " then the in-cluster service account (Fabric8 discovery).")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Kubeconfig file to use. Default: $KUBECONFIG, then ~/.kube/config,"
+              + " then the in-cluster service account (Fabric8 discovery).")
   private Path kubeconfig;
 
-  @Option(names = "--reconcile-threads", paramLabel = "N",
+  @Option(
+      names = "--reconcile-threads",
+      paramLabel = "N",
       defaultValue = "${env:ROLLGUARD_RECONCILE_THREADS:-50}",
-      description = "Rollouts reconciled concurrently."
-          + " Env: ROLLGUARD_RECONCILE_THREADS. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Rollouts reconciled concurrently."
+              + " Env: ROLLGUARD_RECONCILE_THREADS. Default: ${DEFAULT-VALUE}.")
   private int reconcileThreads;
 
-  @Option(names = "--measurement-threads", paramLabel = "N",
+  @Option(
+      names = "--measurement-threads",
+      paramLabel = "N",
       defaultValue = "${env:ROLLGUARD_MEASUREMENT_THREADS:-2}",
-      description = "Prometheus queries run concurrently."
-          + " Env: ROLLGUARD_MEASUREMENT_THREADS. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Prometheus queries run concurrently."
+              + " Env: ROLLGUARD_MEASUREMENT_THREADS. Default: ${DEFAULT-VALUE}.")
   private int measurementThreads;
 
-  @Option(names = "--log-format", paramLabel = "FORMAT",
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
       defaultValue = "${env:ROLLGUARD_LOG_FORMAT:-text}",
       description = "Log line format: text or json. Env: ROLLGUARD_LOG_FORMAT. Default: text.")
   private LogFormat logFormat;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Print this help and exit.")
   private boolean helpRequested;
 
   // Derived once by validate(), so getters stay cheap and cannot fail.
   private URI parsedPrometheusUrl;
   private Set<String> parsedNamespaces = Set.of();
 
-  private OperatorOptions() {
-  }
+  private OperatorOptions() {}
 
   /**
    * Parses and validates the command line (environment variables supply the defaults).
@@ -166,15 +206,17 @@ public final class OperatorOptions {
     } catch (URISyntaxException e) {
       // reported below, with the same message as any other malformed URL
     }
-    throw invalid("--prometheus-url",
+    throw invalid(
+        "--prometheus-url",
         "expected an http(s) URL such as http://prometheus:9090, got '" + value + "'");
   }
 
   private static Set<String> namespaceSet(String value) {
-    Set<String> names = Arrays.stream(value.split(","))
-        .map(String::strip)
-        .filter(name -> !name.isEmpty())
-        .collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<String> names =
+        Arrays.stream(value.split(","))
+            .map(String::strip)
+            .filter(name -> !name.isEmpty())
+            .collect(Collectors.toCollection(LinkedHashSet::new));
     names.forEach(name -> requireMatch("--namespaces", name, DNS_LABEL));
     return Collections.unmodifiableSet(names);
   }
@@ -231,7 +273,9 @@ public final class OperatorOptions {
 
   /** Empty means the operator's own namespace. */
   public Optional<String> leaderElectionNamespace() {
-    return leaderElectionNamespace.isBlank() ? Optional.empty() : Optional.of(leaderElectionNamespace);
+    return leaderElectionNamespace.isBlank()
+        ? Optional.empty()
+        : Optional.of(leaderElectionNamespace);
   }
 
   public String leaderElectionLease() {
@@ -263,17 +307,28 @@ public final class OperatorOptions {
   /** One line with the effective settings, for the startup log. */
   @Override
   public String toString() {
-    return "prometheusUrl=" + prometheusUrl().map(OperatorOptions::withoutUserInfo).orElse("(none)")
-        + " namespaces=" + (watchesAllNamespaces() ? "(all)" : String.join(",", parsedNamespaces))
-        + " metricsPort=" + metricsPort
-        + " healthPort=" + healthPort
-        + " leaderElection=" + leaderElection
-        + " leaderElectionNamespace=" + leaderElectionNamespace().orElse("(own)")
-        + " leaderElectionLease=" + leaderElectionLease
-        + " kubeconfig=" + kubeconfig().map(Path::toString).orElse("(discovered)")
-        + " reconcileThreads=" + reconcileThreads
-        + " measurementThreads=" + measurementThreads
-        + " logFormat=" + logFormat.name().toLowerCase(Locale.ROOT);
+    return "prometheusUrl="
+        + prometheusUrl().map(OperatorOptions::withoutUserInfo).orElse("(none)")
+        + " namespaces="
+        + (watchesAllNamespaces() ? "(all)" : String.join(",", parsedNamespaces))
+        + " metricsPort="
+        + metricsPort
+        + " healthPort="
+        + healthPort
+        + " leaderElection="
+        + leaderElection
+        + " leaderElectionNamespace="
+        + leaderElectionNamespace().orElse("(own)")
+        + " leaderElectionLease="
+        + leaderElectionLease
+        + " kubeconfig="
+        + kubeconfig().map(Path::toString).orElse("(discovered)")
+        + " reconcileThreads="
+        + reconcileThreads
+        + " measurementThreads="
+        + measurementThreads
+        + " logFormat="
+        + logFormat.name().toLowerCase(Locale.ROOT);
   }
 
   // A URL may carry user:password; the startup log must not.

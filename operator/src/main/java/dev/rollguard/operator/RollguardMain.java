@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar rollguard-operator.jar [flags]}: runs the operator until SIGTERM.
- * {@code java -jar rollguard-operator.jar report NAMESPACE/ROLLOUT}: prints a Rollout's incident record.
+ * {@code java -jar rollguard-operator.jar [flags]}: runs the operator until SIGTERM. {@code java
+ * -jar rollguard-operator.jar report NAMESPACE/ROLLOUT}: prints a Rollout's incident record.
  */
 public final class RollguardMain {
 
@@ -34,7 +34,8 @@ public final class RollguardMain {
       return;
     }
     // Before the first logger exists: logback reads its configuration once.
-    if (options.logFormat() == OperatorOptions.LogFormat.JSON && System.getProperty(LOGBACK_CONFIG) == null) {
+    if (options.logFormat() == OperatorOptions.LogFormat.JSON
+        && System.getProperty(LOGBACK_CONFIG) == null) {
       System.setProperty(LOGBACK_CONFIG, "logback-json.xml");
     }
     RollguardOperator operator;
@@ -46,11 +47,16 @@ public final class RollguardMain {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    // Graceful shutdown: SIGTERM (kubelet, kill) stops reconciling, finishes work in flight, closes.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      operator.close();
-      stopped.countDown();
-    }, "rollguard-shutdown"));
+    // Graceful shutdown: SIGTERM (kubelet, kill) stops reconciling, finishes work in flight,
+    // closes.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.close();
+                  stopped.countDown();
+                },
+                "rollguard-shutdown"));
     operator.start();
     stopped.await();
   }

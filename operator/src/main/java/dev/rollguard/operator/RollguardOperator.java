@@ -1,20 +1,20 @@
 package dev.rollguard.operator;
 
+import dev.rollguard.operator.act.ChangeApplier;
 import dev.rollguard.operator.act.EventRecorder;
+import dev.rollguard.operator.act.NoticeSender;
+import dev.rollguard.operator.act.RevisionStore;
+import dev.rollguard.operator.act.TemplateRestorer;
+import dev.rollguard.operator.decide.RolloutDecider;
+import dev.rollguard.operator.measure.MeasurementJobs;
+import dev.rollguard.operator.measure.MeasurementScheduler;
 import dev.rollguard.operator.measure.prometheus.PrometheusMetricsSource;
 import dev.rollguard.operator.observability.HealthServer;
 import dev.rollguard.operator.observability.KubernetesRequestCounter;
 import dev.rollguard.operator.observability.MetricsServer;
 import dev.rollguard.operator.observability.OperatorMetrics;
-import dev.rollguard.operator.act.ChangeApplier;
-import dev.rollguard.operator.act.NoticeSender;
-import dev.rollguard.operator.measure.MeasurementJobs;
-import dev.rollguard.operator.measure.MeasurementScheduler;
 import dev.rollguard.operator.reconcile.OwnStatusEchoes;
-import dev.rollguard.operator.decide.RolloutDecider;
 import dev.rollguard.operator.reconcile.RolloutReconciler;
-import dev.rollguard.operator.act.RevisionStore;
-import dev.rollguard.operator.act.TemplateRestorer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -65,49 +65,75 @@ public final class RollguardOperator implements AutoCloseable {
     this.client = buildClient(options, metrics);
     Clock clock = Clock.systemUTC();
     OperatorMetrics.registerJvmMetrics(registry);
-    this.timer = Executors.newScheduledThreadPool(options.measurementThreads(), daemon("rollguard-measure"));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(timer).build();
+    this.timer =
+        Executors.newScheduledThreadPool(options.measurementThreads(), daemon("rollguard-measure"));
+    HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(timer).build();
     this.events = new EventRecorder(client, clock, identity());
-    RolloutReconciler reconciler = new RolloutReconciler(new RolloutDecider(clock),
-        new MeasurementJobs(client, options.prometheusUrl()),
-        new ChangeApplier(client, new RevisionStore(client), new TemplateRestorer(client), hooks.beforeChange()),
-        new NoticeSender(events, metrics), metrics, hooks.beforeStatusWrite());
-    this.scheduler = new MeasurementScheduler(new PrometheusMetricsSource(http, metrics::queryCompleted), timer,
-        clock, reconciler::wake, metrics::measurementStarted);
+    RolloutReconciler reconciler =
+        new RolloutReconciler(
+            new RolloutDecider(clock),
+            new MeasurementJobs(client, options.prometheusUrl()),
+            new ChangeApplier(
+                client,
+                new RevisionStore(client),
+                new TemplateRestorer(client),
+                hooks.beforeChange()),
+            new NoticeSender(events, metrics),
+            metrics,
+            hooks.beforeStatusWrite());
+    this.scheduler =
+        new MeasurementScheduler(
+            new PrometheusMetricsSource(http, metrics::queryCompleted),
+            timer,
+            clock,
+            reconciler::wake,
+            metrics::measurementStarted);
     reconciler.useScheduler(scheduler);
-    this.operator = new Operator(o -> {
-      o.withKubernetesClient(client).withConcurrentReconciliationThreads(options.reconcileThreads())
-          .withCloseClientOnStop(false);
-      if (options.leaderElection()) {
-        // The SDK's own "exit when leadership stops" calls System.exit inside our shutdown hook
-        // (where it blocks forever); exit ourselves, outside the hook, only for a Lease lost
-        // while running, so that a fresh process campaigns again.
-        var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(options.leaderElectionLease())
-            .withIdentity(identity())
-            .withExitOnStopLeading(false)
-            .withLeaderCallbacks(new LeaderCallbacks(
-                () -> LOG.info("leading: this replica reconciles"),
-                this::lostLeadership,
-                leader -> LOG.info("current leader: {}", leader)));
-        options.leaderElectionNamespace().ifPresent(election::withLeaseNamespace);
-        o.withLeaderElectionConfiguration(election.build());
-      }
-    });
-    operator.register(reconciler, override -> {
-      override.withOnUpdateFilter(new OwnStatusEchoes());
-      if (options.watchesAllNamespaces()) {
-        override.watchingAllNamespaces();
-      } else {
-        override.settingNamespaces(options.namespaces());
-      }
-    });
+    this.operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withConcurrentReconciliationThreads(options.reconcileThreads())
+                  .withCloseClientOnStop(false);
+              if (options.leaderElection()) {
+                // The SDK's own "exit when leadership stops" calls System.exit inside our shutdown
+                // hook
+                // (where it blocks forever); exit ourselves, outside the hook, only for a Lease
+                // lost
+                // while running, so that a fresh process campaigns again.
+                var election =
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                            options.leaderElectionLease())
+                        .withIdentity(identity())
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(
+                                () -> LOG.info("leading: this replica reconciles"),
+                                this::lostLeadership,
+                                leader -> LOG.info("current leader: {}", leader)));
+                options.leaderElectionNamespace().ifPresent(election::withLeaseNamespace);
+                o.withLeaderElectionConfiguration(election.build());
+              }
+            });
+    operator.register(
+        reconciler,
+        override -> {
+          override.withOnUpdateFilter(new OwnStatusEchoes());
+          if (options.watchesAllNamespaces()) {
+            override.watchingAllNamespaces();
+          } else {
+            override.settingNamespaces(options.namespaces());
+          }
+        });
   }
 
   private void lostLeadership() {
     if (stopping.get()) {
       return;
     }
-    LOG.error("lost the leader-election Lease while running; exiting so that a new process campaigns again");
+    LOG.error(
+        "lost the leader-election Lease while running; exiting so that a new process campaigns again");
     Thread exit = new Thread(() -> System.exit(1), "rollguard-lost-lease");
     exit.setDaemon(true);
     exit.start();
@@ -117,8 +143,11 @@ public final class RollguardOperator implements AutoCloseable {
     metricsServer = MetricsServer.start(options.metricsPort(), registry);
     healthServer = HealthServer.start(options.healthPort(), Optional::empty, this::notReadyReason);
     operator.start();
-    LOG.info("Rollguard operator started ({}); metrics on port {}, health on port {}", options,
-        metricsServer.port(), healthServer.port());
+    LOG.info(
+        "Rollguard operator started ({}); metrics on port {}, health on port {}",
+        options,
+        metricsServer.port(),
+        healthServer.port());
   }
 
   public int metricsPort() {
@@ -159,17 +188,24 @@ public final class RollguardOperator implements AutoCloseable {
   }
 
   private static KubernetesClient buildClient(OperatorOptions options, OperatorMetrics metrics) {
-    Optional<Config> config = options.kubeconfig().map(path -> {
-      try {
-        return Config.fromKubeconfig(Files.readString(path));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read --kubeconfig " + path, e);
-      }
-    });
-    KubernetesClientBuilder builder = new KubernetesClientBuilder().withKubernetesSerialization(LeanSerialization.create());
+    Optional<Config> config =
+        options
+            .kubeconfig()
+            .map(
+                path -> {
+                  try {
+                    return Config.fromKubeconfig(Files.readString(path));
+                  } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read --kubeconfig " + path, e);
+                  }
+                });
+    KubernetesClientBuilder builder =
+        new KubernetesClientBuilder().withKubernetesSerialization(LeanSerialization.create());
     config.ifPresent(builder::withConfig);
-    builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(
-        KubernetesRequestCounter.NAME, new KubernetesRequestCounter(metrics)));
+    builder.withHttpClientBuilderConsumer(
+        http ->
+            http.addOrReplaceInterceptor(
+                KubernetesRequestCounter.NAME, new KubernetesRequestCounter(metrics)));
     return builder.build();
   }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The leak guard through a real Prometheus: a connection count that climbs steadily is rolled
- * back before it reaches the limit, earlier than a max guard could; a flat, noisy one never is.
+ * The leak guard through a real Prometheus: a connection count that climbs steadily is rolled back
+ * before it reaches the limit, earlier than a max guard could; a flat, noisy one never is.
  */
 @LocalPlatform(cluster = true, prometheus = true)
 class ExhaustionGuardIT {
@@ -36,7 +36,10 @@ class ExhaustionGuardIT {
     exporter = TestExporter.start();
     platform.addScrapeTarget("app", exporter.address(), Map.of("job", "app"));
     platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
+    platform
+        .kubectl(
+            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+        .orThrow();
     operator = new RollguardOperator(ScenarioSupport.options(platform, "leak", "steady"));
     operator.start();
     service = Executors.newScheduledThreadPool(1);
@@ -54,7 +57,9 @@ class ExhaustionGuardIT {
   }
 
   private static String leakGuard(String scenario) {
-    return "- {name: pool, query: 'sum(" + series(scenario) + ")', exhaustion: {limit: 150, within: 2m, window: 30s}}";
+    return "- {name: pool, query: 'sum("
+        + series(scenario)
+        + ")', exhaustion: {limit: 150, within: 2m, window: 30s}}";
   }
 
   private static ScenarioSupport adopted(Platform platform, String scenario, double value) {
@@ -74,10 +79,18 @@ class ExhaustionGuardIT {
     ScenarioSupport s = adopted(platform, "leak", 20);
     s.deploy("shop/pool:2");
     s.awaitPhase(Phase.Analysing);
-    // The new version leaks: +2 connections a second; 150 (a max guard's bound) would be crossed at +65 s.
+    // The new version leaks: +2 connections a second; 150 (a max guard's bound) would be crossed at
+    // +65 s.
     Instant leakStart = Instant.now();
-    var leak = service.scheduleAtFixedRate(() -> exporter.set(series("leak"),
-        20 + 2.0 * Duration.between(leakStart, Instant.now()).toMillis() / 1000), 0, 250, TimeUnit.MILLISECONDS);
+    var leak =
+        service.scheduleAtFixedRate(
+            () ->
+                exporter.set(
+                    series("leak"),
+                    20 + 2.0 * Duration.between(leakStart, Instant.now()).toMillis() / 1000),
+            0,
+            250,
+            TimeUnit.MILLISECONDS);
     try {
       s.awaitPhase(Phase.RolledBack);
     } finally {
@@ -89,7 +102,8 @@ class ExhaustionGuardIT {
     Instant rolledBack = Instant.parse(failed.failedAt);
     assertThat(rolledBack).as("rolled back before the climb reached 150").isBefore(crossesMax);
     assertThat(failed.value).isLessThan(150.0);
-    assertThat(s.status().message).containsPattern("pool rising [0-9.]+/min, projected to reach 150 in [0-9]+s");
+    assertThat(s.status().message)
+        .containsPattern("pool rising [0-9.]+/min, projected to reach 150 in [0-9]+s");
     s.awaitRunning("shop/pool:1");
   }
 
@@ -97,8 +111,12 @@ class ExhaustionGuardIT {
   void aFlatNoisySeriesIsPromotedAndNeverRolledBack(Platform platform) {
     ScenarioSupport s = adopted(platform, "steady", 100);
     Random random = new Random(11);
-    var noise = service.scheduleAtFixedRate(() -> exporter.set(series("steady"), 100 + random.nextGaussian() * 8),
-        0, 250, TimeUnit.MILLISECONDS);
+    var noise =
+        service.scheduleAtFixedRate(
+            () -> exporter.set(series("steady"), 100 + random.nextGaussian() * 8),
+            0,
+            250,
+            TimeUnit.MILLISECONDS);
     try {
       s.deploy("shop/pool:2");
       s.awaitPhase(Phase.Analysing);
@@ -108,8 +126,11 @@ class ExhaustionGuardIT {
     }
     assertThat(s.status().stableRevision.images).containsExactly("shop/pool:2");
     assertThat(s.status().failedRevisions).isEmpty();
-    assertThat(s.status().analysis.guards.get(0).threshold).startsWith("not projected to reach 150 within 2m");
-    await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.eventReasons("Rollout").contains("Promoted"));
+    assertThat(s.status().analysis.guards.get(0).threshold)
+        .startsWith("not projected to reach 150 within 2m");
+    await()
+        .atMost(ScenarioSupport.TIMEOUT)
+        .until(() -> s.eventReasons("Rollout").contains("Promoted"));
     assertThat(s.eventReasons("Rollout")).doesNotContain("GuardBreached", "RolledBack");
   }
 }

@@ -17,10 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A GitOps controller re-syncing a failed revision must not roll it out again, and Rollguard
- * must not fight it: the failed template is held back by pausing the Deployment, reported once,
- * and released by a new revision or a retry. The "GitOps controller" here is a server-side apply
- * with its own field manager, as Argo CD and Flux do.
+ * A GitOps controller re-syncing a failed revision must not roll it out again, and Rollguard must
+ * not fight it: the failed template is held back by pausing the Deployment, reported once, and
+ * released by a new revision or a retry. The "GitOps controller" here is a server-side apply with
+ * its own field manager, as Argo CD and Flux do.
  */
 @LocalPlatform(cluster = true, prometheus = true)
 class GitOpsHoldIT {
@@ -30,10 +30,13 @@ class GitOpsHoldIT {
   @Test
   void aFailedRevisionReSyncedByGitOpsIsHeldUntilANewRevisionOrARetry(Platform platform) {
     try (TestExporter exporter = TestExporter.start();
-        RollguardOperator operator = new RollguardOperator(ScenarioSupport.options(platform, "gitops"))) {
+        RollguardOperator operator =
+            new RollguardOperator(ScenarioSupport.options(platform, "gitops"))) {
       platform.addScrapeTarget("app", exporter.address(), Map.of("job", "app"));
       platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-      platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+      platform
+          .kubectl(
+              "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
           .orThrow();
       exporter.set(SERIES, 40);
       ScenarioSupport s = new ScenarioSupport(platform, "gitops");
@@ -60,10 +63,16 @@ class GitOpsHoldIT {
       }
       s.awaitPhase(Phase.Holding);
       long generation = s.deployment().getMetadata().getGeneration();
-      await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).until(() ->
-          s.status().phase == Phase.Holding && readyPods(platform, "shop/web:2") == 0
-              && readyPods(platform, "shop/web:1") == 3 && held(s.deployment())
-              && s.deployment().getMetadata().getGeneration() == generation);
+      await()
+          .during(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  s.status().phase == Phase.Holding
+                      && readyPods(platform, "shop/web:2") == 0
+                      && readyPods(platform, "shop/web:1") == 3
+                      && held(s.deployment())
+                      && s.deployment().getMetadata().getGeneration() == generation);
       assertThat(s.status().message).contains("held failed revision").contains(Requests.RETRY);
       assertThat(s.events("Rollout").stream().filter(e -> "Held".equals(e.getReason()))).hasSize(1);
       assertThat(s.eventReasons("Deployment")).contains("Held");
@@ -85,7 +94,9 @@ class GitOpsHoldIT {
       await().atMost(ScenarioSupport.TIMEOUT).until(() -> held(s.deployment()));
       gitOpsSync(platform, "shop/web:4");
       s.awaitPhase(Phase.Holding);
-      platform.kubectl("annotate", "rollout", "web", "-n", "gitops", Requests.RETRY + "=true").orThrow();
+      platform
+          .kubectl("annotate", "rollout", "web", "-n", "gitops", Requests.RETRY + "=true")
+          .orThrow();
       s.awaitPhase(Phase.Analysing);
       assertThat(s.status().currentRevision.images).containsExactly("shop/web:4");
       s.awaitPhase(Phase.Healthy);
@@ -101,14 +112,20 @@ class GitOpsHoldIT {
       platform.kubectl("delete", "rollout", "web", "-n", "gitops", "--timeout=60s").orThrow();
       Deployment released = s.deployment();
       assertThat(released.getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
-      assertThat(released.getMetadata().getAnnotations()).doesNotContainKey(WorkloadState.HELD_REVISION);
+      assertThat(released.getMetadata().getAnnotations())
+          .doesNotContainKey(WorkloadState.HELD_REVISION);
       assertThat(s.image()).isEqualTo("shop/web:4");
     }
   }
 
-  /** What Argo CD or Flux does: a server-side apply of the manifest in Git, with its own field manager. */
+  /**
+   * What Argo CD or Flux does: a server-side apply of the manifest in Git, with its own field
+   * manager.
+   */
   private static void gitOpsSync(Platform platform, String image) {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web, namespace: gitops}
@@ -119,13 +136,21 @@ class GitOpsHoldIT {
             metadata: {labels: {app: web}}
             spec:
               containers: [{name: web, image: "%s"}]
-        """.formatted(image), "apply", "--server-side", "--field-manager=gitops-controller", "--force-conflicts",
-        "-f", "-").orThrow();
+        """
+                .formatted(image),
+            "apply",
+            "--server-side",
+            "--field-manager=gitops-controller",
+            "--force-conflicts",
+            "-f",
+            "-")
+        .orThrow();
   }
 
   private static boolean held(Deployment deployment) {
     var annotations = deployment.getMetadata().getAnnotations();
-    return Boolean.TRUE.equals(deployment.getSpec().getPaused()) && annotations != null
+    return Boolean.TRUE.equals(deployment.getSpec().getPaused())
+        && annotations != null
         && annotations.containsKey(WorkloadState.HELD_REVISION);
   }
 
@@ -137,7 +162,8 @@ class GitOpsHoldIT {
   }
 
   private static boolean ready(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }

@@ -3,16 +3,16 @@ package dev.rollguard.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollguard.operator.api.CrdFiles;
 import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.HistoryEntry;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.api.RolloutStatus.Phase;
-import dev.rollguard.operator.api.CrdFiles;
+import dev.rollguard.operator.report.ReportCommand;
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
 import dev.rollguard.testing.TestExporter;
 import java.time.Duration;
-import dev.rollguard.operator.report.ReportCommand;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,14 +20,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator against a real cluster (API server, controller-manager, scheduler, kwok nodes)
- * and a real Prometheus scraping an exporter the test controls: the scenarios a user would
- * recognise. Each scenario has its own namespace and its own metric series.
+ * The operator against a real cluster (API server, controller-manager, scheduler, kwok nodes) and a
+ * real Prometheus scraping an exporter the test controls: the scenarios a user would recognise.
+ * Each scenario has its own namespace and its own metric series.
  */
 @LocalPlatform(cluster = true, prometheus = true)
 class GuardedDeployScenariosIT {
 
-  private static final String[] NAMESPACES = {"promote", "breach", "increase", "metrics-down", "dry-run", "after-promotion"};
+  private static final String[] NAMESPACES = {
+    "promote", "breach", "increase", "metrics-down", "dry-run", "after-promotion"
+  };
   private static TestExporter exporter;
   private static RollguardOperator operator;
 
@@ -36,7 +38,10 @@ class GuardedDeployScenariosIT {
     exporter = TestExporter.start();
     platform.addScrapeTarget("app", exporter.address(), Map.of("job", "app"));
     platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
+    platform
+        .kubectl(
+            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+        .orThrow();
     operator = new RollguardOperator(ScenarioSupport.options(platform, NAMESPACES));
     operator.start();
   }
@@ -56,17 +61,21 @@ class GuardedDeployScenariosIT {
   }
 
   private static String maxGuard(String scenario) {
-    return "- {name: db-connections, query: 'sum(db_connections{scenario=\"" + scenario + "\"})', max: 150}";
+    return "- {name: db-connections, query: 'sum(db_connections{scenario=\""
+        + scenario
+        + "\"})', max: 150}";
   }
 
   /**
    * The Deployment runs v1, guarded and adopted as stable, and Prometheus already has the
    * scenario's series (as it would have for a service that has been running for a while).
    */
-  private static ScenarioSupport adopted(Platform platform, String namespace, String guards, String extra) {
+  private static ScenarioSupport adopted(
+      Platform platform, String namespace, String guards, String extra) {
     ScenarioSupport s = new ScenarioSupport(platform, namespace);
     // A few seconds of history, so that "just before the deploy" has data.
-    s.awaitPrometheusAtLeast("count_over_time(db_connections{scenario=\"" + namespace + "\"}[1m])", 3);
+    s.awaitPrometheusAtLeast(
+        "count_over_time(db_connections{scenario=\"" + namespace + "\"}[1m])", 3);
     s.createNamespace();
     s.deploy("shop/web:1");
     s.awaitRunning("shop/web:1");
@@ -88,15 +97,22 @@ class GuardedDeployScenariosIT {
     RolloutStatus status = s.status();
     assertThat(status.stableRevision.images).containsExactly("shop/web:2");
     assertThat(status.failedRevisions).isEmpty();
-    assertThat(status.analysis.guards).singleElement().satisfies(g -> assertThat(g.value).isEqualTo(40.0));
-    assertThat(status.history).extracting(h -> h.type)
+    assertThat(status.analysis.guards)
+        .singleElement()
+        .satisfies(g -> assertThat(g.value).isEqualTo(40.0));
+    assertThat(status.history)
+        .extracting(h -> h.type)
         .contains(HistoryEntry.Type.Adopted, HistoryEntry.Type.Deployed, HistoryEntry.Type.Promoted)
         .doesNotContain(HistoryEntry.Type.RolledBack);
     assertThat(s.image()).isEqualTo("shop/web:2");
     assertThat(s.condition("Ready").orElseThrow().getStatus()).isEqualTo("True");
-    await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.eventReasons("Rollout").contains("Promoted"));
-    assertThat(ScenarioSupport.operatorMetric(operator.metricsPort(), "rollguard_promotions_total",
-        "namespace=\"promote\"")).hasValue(1);
+    await()
+        .atMost(ScenarioSupport.TIMEOUT)
+        .until(() -> s.eventReasons("Rollout").contains("Promoted"));
+    assertThat(
+            ScenarioSupport.operatorMetric(
+                operator.metricsPort(), "rollguard_promotions_total", "namespace=\"promote\""))
+        .hasValue(1);
   }
 
   @Test
@@ -120,30 +136,43 @@ class GuardedDeployScenariosIT {
     assertThat(s.condition("RolledBack").orElseThrow().getReason()).isEqualTo("GuardBreached");
     assertThat(s.deployment().getMetadata().getAnnotations().get("kubernetes.io/change-cause"))
         .startsWith("rollguard: rolled back to");
-    await().atMost(ScenarioSupport.TIMEOUT).untilAsserted(() -> {
-      assertThat(s.eventReasons("Rollout")).contains("GuardBreached", "RolledBack");
-      assertThat(s.eventReasons("Deployment")).contains("RolledBack");
-    });
-    assertThat(ScenarioSupport.operatorMetric(operator.metricsPort(), "rollguard_rollbacks_total",
-        "namespace=\"breach\"")).hasValue(1);
+    await()
+        .atMost(ScenarioSupport.TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(s.eventReasons("Rollout")).contains("GuardBreached", "RolledBack");
+              assertThat(s.eventReasons("Deployment")).contains("RolledBack");
+            });
+    assertThat(
+            ScenarioSupport.operatorMetric(
+                operator.metricsPort(), "rollguard_rollbacks_total", "namespace=\"breach\""))
+        .hasValue(1);
 
     exporter.set(series("breach"), 45);
-    await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.condition("Recovered")
-        .map(c -> "True".equals(c.getStatus())).orElse(false));
-    await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.eventReasons("Rollout").contains("Recovered"));
+    await()
+        .atMost(ScenarioSupport.TIMEOUT)
+        .until(() -> s.condition("Recovered").map(c -> "True".equals(c.getStatus())).orElse(false));
+    await()
+        .atMost(ScenarioSupport.TIMEOUT)
+        .until(() -> s.eventReasons("Rollout").contains("Recovered"));
 
     // The incident record, as a user prints it with the report command.
     var out = new java.io.ByteArrayOutputStream();
-    int exit = ReportCommand.run(List.of("breach/web", "--kubeconfig", platform.kubeconfig().toString()),
-        new java.io.PrintStream(out, true), System.err);
+    int exit =
+        ReportCommand.run(
+            List.of("breach/web", "--kubeconfig", platform.kubeconfig().toString()),
+            new java.io.PrintStream(out, true),
+            System.err);
     String report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertThat(exit).isZero();
-    assertThat(report).startsWith("# Incident: breach/web rolled back " + failed.hash)
+    assertThat(report)
+        .startsWith("# Incident: breach/web rolled back " + failed.hash)
         .contains("| Failed revision | " + failed.hash + " (shop/web:2) |")
         .contains("| Why | GuardBreached: guard db-connections = 180, bounds <= 150 |")
         .containsPattern("\\| Detected and rolled back \\| [0-9]+ s after the deploy \\|")
         .contains("| Deployed | " + failed.hash)
-        .contains("| Breached | " + failed.hash + " | db-connections = 180 > max 150 (breach 1 of 2) |")
+        .contains(
+            "| Breached | " + failed.hash + " | db-connections = 180 > max 150 (breach 1 of 2) |")
         .contains("| RolledBack | " + failed.hash)
         .contains("| Recovered |")
         .contains("| Warning | RolledBack |");
@@ -151,7 +180,8 @@ class GuardedDeployScenariosIT {
 
   @Test
   void anIncreaseOverTheBaselineRollsBackWhereTheSameValueBeforeTheDeployDidNot(Platform platform) {
-    String guard = "- {name: db-connections, query: 'sum(db_connections{scenario=\"increase\"})', maxIncrease: \"20%\"}";
+    String guard =
+        "- {name: db-connections, query: 'sum(db_connections{scenario=\"increase\"})', maxIncrease: \"20%\"}";
     exporter.set(series("increase"), 130);
     ScenarioSupport s = adopted(platform, "increase", guard, "");
 
@@ -166,7 +196,9 @@ class GuardedDeployScenariosIT {
     s.awaitPrometheus("max_over_time(db_connections{scenario=\"increase\"}[3s])", 100);
     s.deploy("shop/web:3");
     s.awaitPhase(Phase.Analysing);
-    await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.status().analysis.guards.get(0).baseline != null);
+    await()
+        .atMost(ScenarioSupport.TIMEOUT)
+        .until(() -> s.status().analysis.guards.get(0).baseline != null);
     assertThat(s.status().analysis.guards.get(0).baseline).isEqualTo(100.0);
     exporter.set(series("increase"), 130);
     s.awaitPhase(Phase.RolledBack);
@@ -179,7 +211,8 @@ class GuardedDeployScenariosIT {
   }
 
   @Test
-  void prometheusDownDuringAnalysisRollsNothingBackAndTheAnalysisCompletesWhenItReturns(Platform platform) {
+  void prometheusDownDuringAnalysisRollsNothingBackAndTheAnalysisCompletesWhenItReturns(
+      Platform platform) {
     exporter.set(series("metrics-down"), 40);
     ScenarioSupport s = adopted(platform, "metrics-down", maxGuard("metrics-down"), "");
 
@@ -188,13 +221,25 @@ class GuardedDeployScenariosIT {
     await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.status().analysis.lastMeasuredAt != null);
     platform.stopComponent("prometheus");
     try {
-      await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.condition("MetricsAvailable")
-          .map(c -> "False".equals(c.getStatus()) && c.getMessage().contains("unreachable")).orElse(false));
+      await()
+          .atMost(ScenarioSupport.TIMEOUT)
+          .until(
+              () ->
+                  s.condition("MetricsAvailable")
+                      .map(
+                          c ->
+                              "False".equals(c.getStatus())
+                                  && c.getMessage().contains("unreachable"))
+                      .orElse(false));
       // Well past the bake time, still analysing: missing data is neither a failure nor a pass.
-      await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(25)).until(() -> {
-        RolloutStatus status = s.status();
-        return status.phase == Phase.Analysing && status.failedRevisions.isEmpty();
-      });
+      await()
+          .during(Duration.ofSeconds(15))
+          .atMost(Duration.ofSeconds(25))
+          .until(
+              () -> {
+                RolloutStatus status = s.status();
+                return status.phase == Phase.Analysing && status.failedRevisions.isEmpty();
+              });
       assertThat(s.image()).isEqualTo("shop/web:2");
     } finally {
       platform.startComponent("prometheus");
@@ -208,7 +253,8 @@ class GuardedDeployScenariosIT {
   @Test
   void dryRunLeavesTheDeploymentUntouchedAndSaysWhatItWouldHaveDone(Platform platform) {
     exporter.set(series("dry-run"), 40);
-    ScenarioSupport s = adopted(platform, "dry-run", maxGuard("dry-run"), "rollback: {mode: DryRun}");
+    ScenarioSupport s =
+        adopted(platform, "dry-run", maxGuard("dry-run"), "rollback: {mode: DryRun}");
 
     s.deploy("shop/web:2");
     s.awaitPhase(Phase.Analysing);
@@ -216,20 +262,37 @@ class GuardedDeployScenariosIT {
     exporter.set(series("dry-run"), 200);
     s.awaitPhase(Phase.RolledBack);
 
-    assertThat(s.status().message).startsWith("DryRun: would have rolled back")
-        .contains("shop/web:2").contains("shop/web:1").contains("db-connections = 200 > max 150");
+    assertThat(s.status().message)
+        .startsWith("DryRun: would have rolled back")
+        .contains("shop/web:2")
+        .contains("shop/web:1")
+        .contains("db-connections = 200 > max 150");
     assertThat(s.image()).isEqualTo("shop/web:2");
     assertThat(s.deployment().getMetadata().getGeneration()).isEqualTo(generation);
-    await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.eventReasons("Rollout").contains("DryRunRollback"));
-    assertThat(ScenarioSupport.operatorMetric(operator.metricsPort(), "rollguard_rollbacks_total",
-        "namespace=\"dry-run\"")).hasValue(1);
+    await()
+        .atMost(ScenarioSupport.TIMEOUT)
+        .until(() -> s.eventReasons("Rollout").contains("DryRunRollback"));
+    assertThat(
+            ScenarioSupport.operatorMetric(
+                operator.metricsPort(), "rollguard_rollbacks_total", "namespace=\"dry-run\""))
+        .hasValue(1);
   }
+
   @Test
   void aBreachInsideThePostPromotionWindowRollsBackToThePreviousStableImage(Platform platform) {
     exporter.set(series("after-promotion"), 40);
     ScenarioSupport s = adopted(platform, "after-promotion", maxGuard("after-promotion"), "");
-    platform.kubectl("patch", "rollout", "web", "-n", "after-promotion", "--type=merge",
-        "-p", "{\"spec\":{\"analysis\":{\"postPromotionWindow\":\"5m\"}}}").orThrow();
+    platform
+        .kubectl(
+            "patch",
+            "rollout",
+            "web",
+            "-n",
+            "after-promotion",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"analysis\":{\"postPromotionWindow\":\"5m\"}}}")
+        .orThrow();
 
     s.deploy("shop/web:2");
     s.awaitPhase(Phase.Analysing);

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A spec value the operator cannot use never leaves a Rollout silent. The CRD here has its
  * validation rules removed, as on a cluster where the operator was upgraded and the CRD was not
- * (Helm never upgrades CRDs): what the schema would refuse reaches the operator, which reports
- * it as {@code InvalidSpec} naming the field, while the other Rollouts keep working.
+ * (Helm never upgrades CRDs): what the schema would refuse reaches the operator, which reports it
+ * as {@code InvalidSpec} naming the field, while the other Rollouts keep working.
  */
 @LocalPlatform(apiServer = true)
 class InvalidSpecIT {
@@ -39,12 +39,26 @@ class InvalidSpecIT {
     try (InputStream in = Files.newInputStream(CrdFiles.committed())) {
       crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
     }
-    crd.getSpec().getVersions().forEach(version -> withoutRules(version.getSchema().getOpenAPIV3Schema()));
+    crd.getSpec()
+        .getVersions()
+        .forEach(version -> withoutRules(version.getSchema().getOpenAPIV3Schema()));
     platform.client().resource(crd).create();
-    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
+    platform
+        .kubectl(
+            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+        .orThrow();
     platform.kubectl("create", "namespace", NAMESPACE).orThrow();
-    operator = new RollguardOperator(OperatorOptions.parse("--kubeconfig", platform.kubeconfig().toString(),
-        "--namespaces", NAMESPACE, "--metrics-port", "0", "--health-port", "0"));
+    operator =
+        new RollguardOperator(
+            OperatorOptions.parse(
+                "--kubeconfig",
+                platform.kubeconfig().toString(),
+                "--namespaces",
+                NAMESPACE,
+                "--metrics-port",
+                "0",
+                "--health-port",
+                "0"));
     operator.start();
   }
 
@@ -72,7 +86,8 @@ class InvalidSpecIT {
   }
 
   @Test
-  void anOverflowingDurationIsReportedNamingTheFieldWhileOtherRolloutsKeepWorking(Platform platform) {
+  void anOverflowingDurationIsReportedNamingTheFieldWhileOtherRolloutsKeepWorking(
+      Platform platform) {
     deployment(platform, "good");
     deployment(platform, "bad");
     rollout(platform, "bad", "{bakeTime: 99999999999999999999h}");
@@ -81,17 +96,32 @@ class InvalidSpecIT {
     await().atMost(SOON).until(() -> stage(platform, "bad") == Stage.InvalidSpec);
     Rollout bad = get(platform, "bad");
     assertThat(bad.getStatus().phase).isEqualTo(Phase.Error);
-    var ready = bad.getStatus().conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
+    var ready =
+        bad.getStatus().conditions.stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .findFirst()
+            .orElseThrow();
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("InvalidSpec");
-    assertThat(ready.getMessage()).contains("spec.analysis.bakeTime").contains("99999999999999999999h");
+    assertThat(ready.getMessage())
+        .contains("spec.analysis.bakeTime")
+        .contains("99999999999999999999h");
     assertThat(bad.getStatus().stableRevision).as("nothing adopted, nothing guarded").isNull();
-    await().atMost(SOON).until(() -> platform.client().v1().events().inNamespace(NAMESPACE).list().getItems()
-        .stream().anyMatch(e -> "bad".equals(e.getInvolvedObject().getName()) && "InvalidSpec".equals(e.getReason())
-            && "Warning".equals(e.getType()) && e.getMessage().contains("spec.analysis.bakeTime")));
+    await()
+        .atMost(SOON)
+        .until(
+            () ->
+                platform.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            "bad".equals(e.getInvolvedObject().getName())
+                                && "InvalidSpec".equals(e.getReason())
+                                && "Warning".equals(e.getType())
+                                && e.getMessage().contains("spec.analysis.bakeTime")));
 
     await().atMost(SOON).until(() -> stage(platform, "good") == Stage.Stable);
-    assertThat(get(platform, "good").getStatus().stableRevision.images).containsExactly("shop/app:1");
+    assertThat(get(platform, "good").getStatus().stableRevision.images)
+        .containsExactly("shop/app:1");
   }
 
   @Test
@@ -115,7 +145,9 @@ class InvalidSpecIT {
   }
 
   private static void rollout(Platform platform, String name, String analysis) {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: rollguard.dev/v1alpha1
         kind: Rollout
         metadata: {name: %s, namespace: %s}
@@ -123,11 +155,18 @@ class InvalidSpecIT {
           workloadRef: {kind: Deployment, name: %s}
           analysis: %s
           guards: [{name: db, query: 'sum(pg_stat_activity_count)', max: 150}]
-        """.formatted(name, NAMESPACE, name, analysis), "apply", "-f", "-").orThrow();
+        """
+                .formatted(name, NAMESPACE, name, analysis),
+            "apply",
+            "-f",
+            "-")
+        .orThrow();
   }
 
   private static void deployment(Platform platform, String name) {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: %s, namespace: %s}
@@ -137,6 +176,11 @@ class InvalidSpecIT {
           template:
             metadata: {labels: {app: %s}}
             spec: {containers: [{name: app, image: "shop/app:1"}]}
-        """.formatted(name, NAMESPACE, name, name), "apply", "-f", "-").orThrow();
+        """
+                .formatted(name, NAMESPACE, name, name),
+            "apply",
+            "-f",
+            "-")
+        .orThrow();
   }
 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class LeanSerializationTest {
 
-  private static final String DEPLOYMENT = """
+  private static final String DEPLOYMENT =
+      """
       {"apiVersion": "apps/v1", "kind": "Deployment",
        "metadata": {"name": "checkout", "namespace": "shop", "resourceVersion": "42",
          "labels": {"app": "checkout"},
@@ -24,7 +25,8 @@ class LeanSerializationTest {
     Deployment deployment = serialization.unmarshal(DEPLOYMENT, Deployment.class);
 
     assertThat(deployment.getMetadata().getManagedFields()).isEmpty();
-    assertThat(deployment.getMetadata().getAdditionalProperties()).doesNotContainKey("managedFields");
+    assertThat(deployment.getMetadata().getAdditionalProperties())
+        .doesNotContainKey("managedFields");
     assertThat(deployment.getMetadata().getName()).isEqualTo("checkout");
     assertThat(deployment.getMetadata().getResourceVersion()).isEqualTo("42");
     assertThat(deployment.getMetadata().getLabels()).containsEntry("app", "checkout");
@@ -38,6 +40,8 @@ class LeanSerializationTest {
     Deployment deployment = new KubernetesSerialization().unmarshal(DEPLOYMENT, Deployment.class);
     assertThat(deployment.getMetadata().getManagedFields()).hasSize(1);
 
-    assertThat(serialization.asJson(deployment)).doesNotContain("managedFields").contains("\"checkout\"");
+    assertThat(serialization.asJson(deployment))
+        .doesNotContain("managedFields")
+        .contains("\"checkout\"");
   }
 }

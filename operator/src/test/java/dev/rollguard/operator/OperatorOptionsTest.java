@@ -20,26 +20,45 @@ class OperatorOptionsTest {
 
   // Environment variables this class reads; cleared in subprocesses so the build's own
   // environment cannot leak into the assertions.
-  private static final List<String> ENV = List.of("ROLLGUARD_PROMETHEUS_URL", "ROLLGUARD_NAMESPACES",
-      "ROLLGUARD_METRICS_PORT", "ROLLGUARD_HEALTH_PORT", "ROLLGUARD_LEADER_ELECTION",
-      "ROLLGUARD_LEADER_ELECTION_NAMESPACE", "ROLLGUARD_LEADER_ELECTION_LEASE",
-      "ROLLGUARD_RECONCILE_THREADS", "ROLLGUARD_MEASUREMENT_THREADS", "ROLLGUARD_LOG_FORMAT",
-      "KUBECONFIG");
+  private static final List<String> ENV =
+      List.of(
+          "ROLLGUARD_PROMETHEUS_URL",
+          "ROLLGUARD_NAMESPACES",
+          "ROLLGUARD_METRICS_PORT",
+          "ROLLGUARD_HEALTH_PORT",
+          "ROLLGUARD_LEADER_ELECTION",
+          "ROLLGUARD_LEADER_ELECTION_NAMESPACE",
+          "ROLLGUARD_LEADER_ELECTION_LEASE",
+          "ROLLGUARD_RECONCILE_THREADS",
+          "ROLLGUARD_MEASUREMENT_THREADS",
+          "ROLLGUARD_LOG_FORMAT",
+          "KUBECONFIG");
 
   @Test
   void everyFlag() {
-    OperatorOptions options = OperatorOptions.parse(
-        "--prometheus-url", "https://prom.monitoring:9090/prefix",
-        "--namespaces", "shop, billing,,shop",
-        "--metrics-port", "9100",
-        "--health-port", "0",
-        "--leader-election",
-        "--leader-election-namespace", "rollguard-system",
-        "--leader-election-lease", "rg.lease",
-        "--kubeconfig", "/tmp/kubeconfig",
-        "--reconcile-threads", "4",
-        "--measurement-threads", "8",
-        "--log-format", "JSON");
+    OperatorOptions options =
+        OperatorOptions.parse(
+            "--prometheus-url",
+            "https://prom.monitoring:9090/prefix",
+            "--namespaces",
+            "shop, billing,,shop",
+            "--metrics-port",
+            "9100",
+            "--health-port",
+            "0",
+            "--leader-election",
+            "--leader-election-namespace",
+            "rollguard-system",
+            "--leader-election-lease",
+            "rg.lease",
+            "--kubeconfig",
+            "/tmp/kubeconfig",
+            "--reconcile-threads",
+            "4",
+            "--measurement-threads",
+            "8",
+            "--log-format",
+            "JSON");
     assertThat(options.prometheusUrl()).contains(URI.create("https://prom.monitoring:9090/prefix"));
     assertThat(options.namespaces()).containsExactly("shop", "billing");
     assertThat(options.watchesAllNamespaces()).isFalse();
@@ -56,8 +75,12 @@ class OperatorOptionsTest {
 
   @Test
   void equalsSyntaxAndExplicitFalse() {
-    OperatorOptions options = OperatorOptions.parse("--metrics-port=0", "--leader-election=false",
-        "--namespaces=", "--prometheus-url=http://localhost:9090");
+    OperatorOptions options =
+        OperatorOptions.parse(
+            "--metrics-port=0",
+            "--leader-election=false",
+            "--namespaces=",
+            "--prometheus-url=http://localhost:9090");
     assertThat(options.metricsPort()).isZero();
     assertThat(options.leaderElection()).isFalse();
     assertThat(options.namespaces()).isEmpty();
@@ -74,28 +97,36 @@ class OperatorOptionsTest {
   @Test
   void helpSkipsValidation() {
     assertThat(OperatorOptions.parse("--help", "--metrics-port", "-5").helpRequested()).isTrue();
-    assertThat(OperatorOptions.usage()).contains("rollguard-operator", "--prometheus-url",
-        "ROLLGUARD_PROMETHEUS_URL", "ROLLGUARD_METRICS_PORT", "KUBECONFIG", "Default: 8080");
+    assertThat(OperatorOptions.usage())
+        .contains(
+            "rollguard-operator",
+            "--prometheus-url",
+            "ROLLGUARD_PROMETHEUS_URL",
+            "ROLLGUARD_METRICS_PORT",
+            "KUBECONFIG",
+            "Default: 8080");
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource(delimiter = '|', value = {
-      "--prometheus-url      | ftp://prom:21",
-      "--prometheus-url      | prometheus:9090",
-      "--prometheus-url      | http://",
-      "--prometheus-url      | http://bad host/",
-      "--metrics-port        | 65536",
-      "--metrics-port        | -1",
-      "--metrics-port        | http",
-      "--health-port         | 70000",
-      "--log-format          | xml",
-      "--namespaces          | Shop",
-      "--namespaces          | ok,not_ok",
-      "--leader-election-namespace | Bad_NS",
-      "--leader-election-lease     | ''",
-      "--reconcile-threads   | 0",
-      "--measurement-threads | two",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--prometheus-url      | ftp://prom:21",
+        "--prometheus-url      | prometheus:9090",
+        "--prometheus-url      | http://",
+        "--prometheus-url      | http://bad host/",
+        "--metrics-port        | 65536",
+        "--metrics-port        | -1",
+        "--metrics-port        | http",
+        "--health-port         | 70000",
+        "--log-format          | xml",
+        "--namespaces          | Shop",
+        "--namespaces          | ok,not_ok",
+        "--leader-election-namespace | Bad_NS",
+        "--leader-election-lease     | ''",
+        "--reconcile-threads   | 0",
+        "--measurement-threads | two",
+      })
   void badValueNamesTheFlag(String flag, String value) {
     assertThatThrownBy(() -> OperatorOptions.parse(flag, value))
         .isInstanceOf(IllegalArgumentException.class)
@@ -112,7 +143,8 @@ class OperatorOptionsTest {
 
   @Test
   void samePortTwiceIsRejected() {
-    assertThatThrownBy(() -> OperatorOptions.parse("--metrics-port", "9000", "--health-port", "9000"))
+    assertThatThrownBy(
+            () -> OperatorOptions.parse("--metrics-port", "9000", "--health-port", "9000"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--metrics-port")
         .hasMessageContaining("--health-port");
@@ -134,7 +166,8 @@ class OperatorOptionsTest {
 
   @Test
   void logHidesUrlCredentials() {
-    String line = OperatorOptions.parse("--prometheus-url", "https://user:secret@prom:9090").toString();
+    String line =
+        OperatorOptions.parse("--prometheus-url", "https://user:secret@prom:9090").toString();
     assertThat(line).contains("https://***@prom:9090").doesNotContain("secret");
   }
 
@@ -142,29 +175,32 @@ class OperatorOptionsTest {
 
   @Test
   void environmentSuppliesDefaults() throws Exception {
-    Map<String, String> env = Map.of(
-        "ROLLGUARD_PROMETHEUS_URL", "http://prom:9090",
-        "ROLLGUARD_NAMESPACES", "a,b",
-        "ROLLGUARD_METRICS_PORT", "9000",
-        "ROLLGUARD_HEALTH_PORT", "9001",
-        "ROLLGUARD_LEADER_ELECTION", "true",
-        "ROLLGUARD_LEADER_ELECTION_NAMESPACE", "ops",
-        "ROLLGUARD_LEADER_ELECTION_LEASE", "my-lease",
-        "ROLLGUARD_RECONCILE_THREADS", "3",
-        "ROLLGUARD_MEASUREMENT_THREADS", "5",
-        "ROLLGUARD_LOG_FORMAT", "json");
-    assertThat(runWith(env, "--metrics-port", "9002")).isEqualTo(
-        "prometheusUrl=http://prom:9090 namespaces=a,b metricsPort=9002 healthPort=9001"
-            + " leaderElection=true leaderElectionNamespace=ops leaderElectionLease=my-lease"
-            + " kubeconfig=(discovered) reconcileThreads=3 measurementThreads=5 logFormat=json");
+    Map<String, String> env =
+        Map.of(
+            "ROLLGUARD_PROMETHEUS_URL", "http://prom:9090",
+            "ROLLGUARD_NAMESPACES", "a,b",
+            "ROLLGUARD_METRICS_PORT", "9000",
+            "ROLLGUARD_HEALTH_PORT", "9001",
+            "ROLLGUARD_LEADER_ELECTION", "true",
+            "ROLLGUARD_LEADER_ELECTION_NAMESPACE", "ops",
+            "ROLLGUARD_LEADER_ELECTION_LEASE", "my-lease",
+            "ROLLGUARD_RECONCILE_THREADS", "3",
+            "ROLLGUARD_MEASUREMENT_THREADS", "5",
+            "ROLLGUARD_LOG_FORMAT", "json");
+    assertThat(runWith(env, "--metrics-port", "9002"))
+        .isEqualTo(
+            "prometheusUrl=http://prom:9090 namespaces=a,b metricsPort=9002 healthPort=9001"
+                + " leaderElection=true leaderElectionNamespace=ops leaderElectionLease=my-lease"
+                + " kubeconfig=(discovered) reconcileThreads=3 measurementThreads=5 logFormat=json");
   }
 
   @Test
   void defaultsWithCleanEnvironment() throws Exception {
-    assertThat(runWith(Map.of())).isEqualTo(
-        "prometheusUrl=(none) namespaces=(all) metricsPort=8080 healthPort=8081"
-            + " leaderElection=false leaderElectionNamespace=(own) leaderElectionLease=rollguard-operator"
-            + " kubeconfig=(discovered) reconcileThreads=50 measurementThreads=2 logFormat=text");
+    assertThat(runWith(Map.of()))
+        .isEqualTo(
+            "prometheusUrl=(none) namespaces=(all) metricsPort=8080 healthPort=8081"
+                + " leaderElection=false leaderElectionNamespace=(own) leaderElectionLease=rollguard-operator"
+                + " kubeconfig=(discovered) reconcileThreads=50 measurementThreads=2 logFormat=text");
   }
 
   @Test
@@ -176,9 +212,13 @@ class OperatorOptionsTest {
 
   private static String runWith(Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), PrintOptions.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PrintOptions.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     ENV.forEach(builder.environment()::remove);

@@ -15,19 +15,22 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Decision state lives in the Rollout status: an operator stopped right after it decided to
- * roll back (before touching the Deployment) leaves the decision there, and the next operator
- * carries it out exactly once.
+ * Decision state lives in the Rollout status: an operator stopped right after it decided to roll
+ * back (before touching the Deployment) leaves the decision there, and the next operator carries it
+ * out exactly once.
  */
 @LocalPlatform(cluster = true, prometheus = true)
 class OperatorRestartIT {
 
   @Test
-  void anOperatorStoppedAfterDecidingToRollBackIsReplacedByOneThatRollsBackExactlyOnce(Platform platform) {
+  void anOperatorStoppedAfterDecidingToRollBackIsReplacedByOneThatRollsBackExactlyOnce(
+      Platform platform) {
     try (TestExporter exporter = TestExporter.start()) {
       platform.addScrapeTarget("app", exporter.address(), Map.of("job", "app"));
       platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-      platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+      platform
+          .kubectl(
+              "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
           .orThrow();
       exporter.set("db_connections{scenario=\"restart\"}", 40);
       ScenarioSupport s = new ScenarioSupport(platform, "restart");
@@ -37,11 +40,16 @@ class OperatorRestartIT {
       s.awaitRunning("shop/web:1");
 
       // The first operator "dies" whenever it is about to restore a template.
-      RollguardOperator first = new RollguardOperator(ScenarioSupport.options(platform, "restart"), OperatorHooks.beforeChange(action -> {
-        if (action instanceof Change.RestoreTemplate) {
-          throw new IllegalStateException("simulated crash between deciding and acting");
-        }
-      }));
+      RollguardOperator first =
+          new RollguardOperator(
+              ScenarioSupport.options(platform, "restart"),
+              OperatorHooks.beforeChange(
+                  action -> {
+                    if (action instanceof Change.RestoreTemplate) {
+                      throw new IllegalStateException(
+                          "simulated crash between deciding and acting");
+                    }
+                  }));
       first.start();
       try {
         s.guard("- {name: db, query: 'sum(db_connections{scenario=\"restart\"})', max: 150}", "");
@@ -56,20 +64,28 @@ class OperatorRestartIT {
       }
       assertThat(s.image()).as("nothing acted on the decision yet").isEqualTo("shop/web:2");
 
-      RollguardOperator second = new RollguardOperator(ScenarioSupport.options(platform, "restart"));
+      RollguardOperator second =
+          new RollguardOperator(ScenarioSupport.options(platform, "restart"));
       second.start();
       try {
         s.awaitPhase(Phase.RolledBack);
         s.awaitRunning("shop/web:1");
         assertThat(s.status().failedRevisions).hasSize(1);
         assertThat(s.status().pendingRollback).isNull();
-        await().atMost(ScenarioSupport.TIMEOUT).until(() -> s.eventReasons("Rollout").contains("RolledBack"));
+        await()
+            .atMost(ScenarioSupport.TIMEOUT)
+            .until(() -> s.eventReasons("Rollout").contains("RolledBack"));
         assertThat(s.eventReasons("Rollout").stream().filter("RolledBack"::equals)).hasSize(1);
-        assertThat(ScenarioSupport.operatorMetric(second.metricsPort(), "rollguard_rollbacks_total",
-            "namespace=\"restart\"")).hasValue(1);
+        assertThat(
+                ScenarioSupport.operatorMetric(
+                    second.metricsPort(), "rollguard_rollbacks_total", "namespace=\"restart\""))
+            .hasValue(1);
         // One rollback: web:1's ReplicaSet came back as revision 3, and there is no revision 4.
-        List<String> revisions = platform.client().apps().replicaSets().inNamespace("restart").list().getItems()
-            .stream().map(OperatorRestartIT::revision).sorted().toList();
+        List<String> revisions =
+            platform.client().apps().replicaSets().inNamespace("restart").list().getItems().stream()
+                .map(OperatorRestartIT::revision)
+                .sorted()
+                .toList();
         assertThat(revisions).containsExactly("2", "3");
       } finally {
         second.close();

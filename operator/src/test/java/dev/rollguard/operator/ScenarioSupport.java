@@ -34,10 +34,17 @@ final class ScenarioSupport {
   }
 
   static OperatorOptions options(Platform platform, String... namespaces) {
-    return OperatorOptions.parse("--kubeconfig", platform.kubeconfig().toString(),
-        "--prometheus-url", platform.prometheusUrl().toString(),
-        "--namespaces", String.join(",", namespaces),
-        "--metrics-port", "0", "--health-port", "0");
+    return OperatorOptions.parse(
+        "--kubeconfig",
+        platform.kubeconfig().toString(),
+        "--prometheus-url",
+        platform.prometheusUrl().toString(),
+        "--namespaces",
+        String.join(",", namespaces),
+        "--metrics-port",
+        "0",
+        "--health-port",
+        "0");
   }
 
   void createNamespace() {
@@ -45,7 +52,9 @@ final class ScenarioSupport {
   }
 
   void deploy(String image) {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web, namespace: %s}
@@ -56,12 +65,19 @@ final class ScenarioSupport {
             metadata: {labels: {app: web}}
             spec:
               containers: [{name: web, image: "%s"}]
-        """.formatted(namespace, image), "apply", "-f", "-").orThrow();
+        """
+                .formatted(namespace, image),
+            "apply",
+            "-f",
+            "-")
+        .orThrow();
   }
 
   /** A Rollout guarding Deployment web with fast test timings and the given guards and extras. */
   void guard(String guardsYaml, String extraSpec) {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: rollguard.dev/v1alpha1
         kind: Rollout
         metadata: {name: web, namespace: %s}
@@ -71,7 +87,12 @@ final class ScenarioSupport {
           guards:
         %s
         %s
-        """.formatted(namespace, guardsYaml.indent(2), extraSpec.indent(2)), "apply", "-f", "-").orThrow();
+        """
+                .formatted(namespace, guardsYaml.indent(2), extraSpec.indent(2)),
+            "apply",
+            "-f",
+            "-")
+        .orThrow();
   }
 
   Rollout rollout() {
@@ -80,7 +101,9 @@ final class ScenarioSupport {
 
   RolloutStatus status() {
     Rollout rollout = rollout();
-    return rollout == null || rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
+    return rollout == null || rollout.getStatus() == null
+        ? new RolloutStatus()
+        : rollout.getStatus();
   }
 
   Optional<Condition> condition(String type) {
@@ -92,8 +115,14 @@ final class ScenarioSupport {
     try {
       await().atMost(TIMEOUT).until(() -> status().phase == phase);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("Rollout " + namespace + "/web did not reach phase " + phase + "; status:\n"
-          + io.fabric8.kubernetes.client.utils.Serialization.asYaml(status()), e);
+      throw new AssertionError(
+          "Rollout "
+              + namespace
+              + "/web did not reach phase "
+              + phase
+              + "; status:\n"
+              + io.fabric8.kubernetes.client.utils.Serialization.asYaml(status()),
+          e);
     }
   }
 
@@ -107,19 +136,26 @@ final class ScenarioSupport {
 
   /** Waits until every replica of the Deployment runs {@code image} and is available. */
   void awaitRunning(String image) {
-    await().atMost(TIMEOUT).until(() -> {
-      Deployment d = deployment();
-      return image.equals(image()) && d.getStatus() != null
-          && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
-          && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas())
-          && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
-          && Integer.valueOf(3).equals(d.getStatus().getReplicas());
-    });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              Deployment d = deployment();
+              return image.equals(image())
+                  && d.getStatus() != null
+                  && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
+                  && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas())
+                  && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
+                  && Integer.valueOf(3).equals(d.getStatus().getReplicas());
+            });
   }
 
   List<Event> events(String kind) {
     return platform.client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && "web".equals(e.getInvolvedObject().getName()))
+        .filter(
+            e ->
+                kind.equals(e.getInvolvedObject().getKind())
+                    && "web".equals(e.getInvolvedObject().getName()))
         .toList();
   }
 
@@ -129,22 +165,33 @@ final class ScenarioSupport {
 
   /** Waits until Prometheus itself returns {@code value} for the query (a scrape happened). */
   void awaitPrometheus(String query, double value) {
-    await().atMost(TIMEOUT).until(() -> PrometheusQuery.instant(platform.prometheusUrl(), query),
-        v -> v.isPresent() && v.getAsDouble() == value);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> PrometheusQuery.instant(platform.prometheusUrl(), query),
+            v -> v.isPresent() && v.getAsDouble() == value);
   }
 
   void awaitPrometheusAtLeast(String query, double value) {
-    await().atMost(TIMEOUT).until(() -> PrometheusQuery.instant(platform.prometheusUrl(), query),
-        v -> v.isPresent() && v.getAsDouble() >= value);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> PrometheusQuery.instant(platform.prometheusUrl(), query),
+            v -> v.isPresent() && v.getAsDouble() >= value);
   }
 
   /** A sample of the operator's own /metrics, e.g. {@code rollguard_rollbacks_total{...}}. */
   static OptionalDouble operatorMetric(int port, String name, String labelFragment) {
     try {
-      String body = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      return body.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+      String body =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return body.lines()
+          .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
           .filter(l -> l.contains(labelFragment))
           .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
           .findFirst();

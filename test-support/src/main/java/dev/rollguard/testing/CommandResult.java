@@ -11,7 +11,14 @@ public record CommandResult(String command, int exitCode, String stdout, String 
   public CommandResult orThrow() {
     if (!succeeded()) {
       throw new IllegalStateException(
-          "'" + command + "' exited with " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
+          "'"
+              + command
+              + "' exited with "
+              + exitCode
+              + "\nstdout:\n"
+              + stdout
+              + "\nstderr:\n"
+              + stderr);
     }
     return this;
   }

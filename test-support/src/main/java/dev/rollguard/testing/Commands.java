@@ -17,22 +17,27 @@ import java.util.concurrent.TimeUnit;
 public final class Commands {
 
   /** Output readers block until the process closes its pipes: give each its own thread. */
-  private static final ExecutorService READERS = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "command-output-reader");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ExecutorService READERS =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "command-output-reader");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private Commands() {}
 
-  public static CommandResult run(List<String> command, Map<String, String> env, Path workDir,
-      Duration timeout) {
+  public static CommandResult run(
+      List<String> command, Map<String, String> env, Path workDir, Duration timeout) {
     return run(command, env, workDir, timeout, null);
   }
 
-  /** Like {@link #run(List, Map, Path, Duration)}, writing {@code stdin} (may be null) to the command. */
-  public static CommandResult run(List<String> command, Map<String, String> env, Path workDir,
-      Duration timeout, String stdin) {
+  /**
+   * Like {@link #run(List, Map, Path, Duration)}, writing {@code stdin} (may be null) to the
+   * command.
+   */
+  public static CommandResult run(
+      List<String> command, Map<String, String> env, Path workDir, Duration timeout, String stdin) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     builder.environment().putAll(env);
     String shown = String.join(" ", command);
@@ -60,12 +65,14 @@ public final class Commands {
   }
 
   private static CompletableFuture<String> readAsync(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (stream) {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, READERS);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (stream) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        READERS);
   }
 }

@@ -8,10 +8,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Starts the parts of Rollguard's local test platform that a test class needs, once for
- * the class, and stops them after its last test, whether the tests passed or not.
- * Tests receive a {@link Platform} as a parameter of a test, lifecycle method or
- * constructor.
+ * Starts the parts of Rollguard's local test platform that a test class needs, once for the class,
+ * and stops them after its last test, whether the tests passed or not. Tests receive a {@link
+ * Platform} as a parameter of a test, lifecycle method or constructor.
  *
  * <pre>
  * &#64;LocalPlatform(cluster = true, prometheus = true)

@@ -9,8 +9,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Starts the platform a {@link LocalPlatform} class asks for before its first test and stops it
- * after its last one. The {@link Platform} lives in the class's extension store, which JUnit
- * closes however the tests ended; a JVM shutdown hook covers a JVM that is told to exit first.
+ * after its last one. The {@link Platform} lives in the class's extension store, which JUnit closes
+ * however the tests ended; a JVM shutdown hook covers a JVM that is told to exit first.
  */
 public final class LocalPlatformExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -20,8 +20,10 @@ public final class LocalPlatformExtension implements BeforeAllCallback, Paramete
   @Override
   public void beforeAll(ExtensionContext context) {
     Class<?> testClass = context.getRequiredTestClass();
-    LocalPlatform spec = AnnotationSupport.findAnnotation(testClass, LocalPlatform.class)
-        .orElseThrow(() -> new IllegalStateException(testClass + " is not annotated @LocalPlatform"));
+    LocalPlatform spec =
+        AnnotationSupport.findAnnotation(testClass, LocalPlatform.class)
+            .orElseThrow(
+                () -> new IllegalStateException(testClass + " is not annotated @LocalPlatform"));
     Path runDir = Path.of("target", "platform", testClass.getSimpleName()).toAbsolutePath();
     Platform platform = new PlatformLauncher(RepoLayout.locate()).start(spec, runDir);
     context.getStore(NAMESPACE).put(Platform.class, new StoredPlatform(platform));
@@ -36,7 +38,8 @@ public final class LocalPlatformExtension implements BeforeAllCallback, Paramete
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     StoredPlatform stored = context.getStore(NAMESPACE).get(Platform.class, StoredPlatform.class);
     if (stored == null) {
-      throw new IllegalStateException("the local platform is not running for " + context.getDisplayName());
+      throw new IllegalStateException(
+          "the local platform is not running for " + context.getDisplayName());
     }
     return stored.platform;
   }

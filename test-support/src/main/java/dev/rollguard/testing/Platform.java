@@ -31,7 +31,8 @@ public final class Platform implements AutoCloseable {
   private final Path ctl;
   private KubernetesClient client;
 
-  Platform(Path runDir, Map<String, String> env, Path kubectl, Path ctl, List<AutoCloseable> stoppers) {
+  Platform(
+      Path runDir, Map<String, String> env, Path kubectl, Path ctl, List<AutoCloseable> stoppers) {
     this.runDir = runDir;
     this.env = Map.copyOf(env);
     this.kubectl = kubectl;
@@ -40,16 +41,24 @@ public final class Platform implements AutoCloseable {
   }
 
   /**
-   * Stops one component (e.g. {@code "prometheus"}) to test how Rollguard copes with its
-   * failure; {@link #startComponent} brings it back on the same port with the same data.
+   * Stops one component (e.g. {@code "prometheus"}) to test how Rollguard copes with its failure;
+   * {@link #startComponent} brings it back on the same port with the same data.
    */
   public void stopComponent(String name) {
-    Commands.run(List.of(ctl.toString(), "stop", name, runDir.toString()), Map.of(), runDir, KUBECTL_TIMEOUT)
+    Commands.run(
+            List.of(ctl.toString(), "stop", name, runDir.toString()),
+            Map.of(),
+            runDir,
+            KUBECTL_TIMEOUT)
         .orThrow();
   }
 
   public void startComponent(String name) {
-    Commands.run(List.of(ctl.toString(), "start", name, runDir.toString()), Map.of(), runDir, KUBECTL_TIMEOUT)
+    Commands.run(
+            List.of(ctl.toString(), "start", name, runDir.toString()),
+            Map.of(),
+            runDir,
+            KUBECTL_TIMEOUT)
         .orThrow();
   }
 
@@ -61,7 +70,9 @@ public final class Platform implements AutoCloseable {
     return client;
   }
 
-  /** A new client with the given configuration (e.g. a ServiceAccount's token); caller closes it. */
+  /**
+   * A new client with the given configuration (e.g. a ServiceAccount's token); caller closes it.
+   */
   public KubernetesClient clientFor(Config config) {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
@@ -76,7 +87,10 @@ public final class Platform implements AutoCloseable {
     return kubectlWithInput(null, args);
   }
 
-  /** Runs kubectl with {@code stdin} as its input, e.g. {@code kubectlWithInput(yaml, "apply", "-f", "-")}. */
+  /**
+   * Runs kubectl with {@code stdin} as its input, e.g. {@code kubectlWithInput(yaml, "apply", "-f",
+   * "-")}.
+   */
   public CommandResult kubectlWithInput(String stdin, String... args) {
     List<String> command = new ArrayList<>();
     command.add(kubectl.toString());
@@ -91,13 +105,14 @@ public final class Platform implements AutoCloseable {
   }
 
   /**
-   * Makes Prometheus scrape {@code address} (host:port, path /metrics) with the given extra
-   * labels; it picks the target up within a second. Replaces a target of the same name.
+   * Makes Prometheus scrape {@code address} (host:port, path /metrics) with the given extra labels;
+   * it picks the target up within a second. Replaces a target of the same name.
    */
   public void addScrapeTarget(String name, String address, Map<String, String> labels) {
-    String labelJson = labels.entrySet().stream()
-        .map(e -> quote(e.getKey()) + ": " + quote(e.getValue()))
-        .collect(Collectors.joining(", ", "{", "}"));
+    String labelJson =
+        labels.entrySet().stream()
+            .map(e -> quote(e.getKey()) + ": " + quote(e.getValue()))
+            .collect(Collectors.joining(", ", "{", "}"));
     String json = "[{\"targets\": [" + quote(address) + "], \"labels\": " + labelJson + "}]\n";
     Path targets = Path.of(require("PROMETHEUS_TARGETS_DIR", "Prometheus"));
     try {
@@ -111,7 +126,8 @@ public final class Platform implements AutoCloseable {
 
   public void removeScrapeTarget(String name) {
     try {
-      Files.deleteIfExists(Path.of(require("PROMETHEUS_TARGETS_DIR", "Prometheus"), name + ".json"));
+      Files.deleteIfExists(
+          Path.of(require("PROMETHEUS_TARGETS_DIR", "Prometheus"), name + ".json"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -156,7 +172,10 @@ public final class Platform implements AutoCloseable {
       try {
         stopper.close();
       } catch (Exception e) {
-        failure = failure == null ? new IllegalStateException("stopping the platform failed", e) : failure;
+        failure =
+            failure == null
+                ? new IllegalStateException("stopping the platform failed", e)
+                : failure;
       }
     }
     stoppers.clear();

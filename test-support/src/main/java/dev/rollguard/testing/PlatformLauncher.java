@@ -57,11 +57,18 @@ final class PlatformLauncher {
   }
 
   private Map<String, String> up(LocalPlatform spec, Path runDir) {
-    List<String> command = new ArrayList<>(List.of(repo.platformScript("up").toString(),
-        "--run-dir", runDir.toString(),
-        "--nodes", String.valueOf(spec.nodes()),
-        "--max-connections", String.valueOf(spec.maxConnections()),
-        "--scrape-interval", spec.scrapeInterval()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                repo.platformScript("up").toString(),
+                "--run-dir",
+                runDir.toString(),
+                "--nodes",
+                String.valueOf(spec.nodes()),
+                "--max-connections",
+                String.valueOf(spec.maxConnections()),
+                "--scrape-interval",
+                spec.scrapeInterval()));
     if (spec.cluster()) {
       command.add("--cluster");
     }
@@ -75,16 +82,23 @@ final class PlatformLauncher {
     CommandResult result = Commands.run(command, Map.of(), runDir.getParent(), UP_TIMEOUT);
     writeQuietly(runDir.resolve("logs/up.log"), result.stderr());
     if (!result.succeeded()) {
-      throw new IllegalStateException("the local platform did not start (logs in " + runDir.resolve("logs")
-          + "):\n" + result.stderr());
+      throw new IllegalStateException(
+          "the local platform did not start (logs in "
+              + runDir.resolve("logs")
+              + "):\n"
+              + result.stderr());
     }
     LOG.info("local platform up:\n{}", result.stdout().strip());
     return parseEnv(result.stdout());
   }
 
   private void down(Path runDir) {
-    CommandResult result = Commands.run(List.of(repo.platformScript("down").toString(), runDir.toString()),
-        Map.of(), runDir.getParent(), DOWN_TIMEOUT);
+    CommandResult result =
+        Commands.run(
+            List.of(repo.platformScript("down").toString(), runDir.toString()),
+            Map.of(),
+            runDir.getParent(),
+            DOWN_TIMEOUT);
     writeQuietly(runDir.resolve("logs/down.log"), result.stderr());
     result.orThrow();
   }
@@ -99,15 +113,22 @@ final class PlatformLauncher {
 
   private KubeAPIServer startApiServer() {
     String version = repo.kubernetesVersion();
-    Path binaries = Path.of(System.getProperty("user.home"), ".kubeapitest/k8s", version + "-linux-amd64");
+    Path binaries =
+        Path.of(System.getProperty("user.home"), ".kubeapitest/k8s", version + "-linux-amd64");
     if (!Files.isExecutable(binaries.resolve("kube-apiserver"))) {
-      throw new IllegalStateException("no kube-apiserver " + version + " in " + binaries
-          + ": run e2e/platform/provision first");
+      throw new IllegalStateException(
+          "no kube-apiserver "
+              + version
+              + " in "
+              + binaries
+              + ": run e2e/platform/provision first");
     }
-    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withApiServerVersion(version)
-        .withOfflineMode(true)
-        .build());
+    KubeAPIServer server =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withApiServerVersion(version)
+                .withOfflineMode(true)
+                .build());
     server.start();
     return server;
   }
@@ -125,8 +146,13 @@ final class PlatformLauncher {
 
   static Map<String, String> parseEnv(String text) {
     Map<String, String> env = new HashMap<>();
-    text.lines().map(String::strip).filter(line -> line.contains("=") && !line.startsWith("#"))
-        .forEach(line -> env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
+    text.lines()
+        .map(String::strip)
+        .filter(line -> line.contains("=") && !line.startsWith("#"))
+        .forEach(
+            line ->
+                env.put(
+                    line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
     return env;
   }
 

@@ -16,20 +16,24 @@ import java.util.OptionalDouble;
 public final class PrometheusQuery {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private PrometheusQuery() {}
 
   /**
-   * The value of a query that yields one sample (a scalar, or a vector of one element);
-   * empty when the vector is empty. Fails on a query error or an unreachable server.
+   * The value of a query that yields one sample (a scalar, or a vector of one element); empty when
+   * the vector is empty. Fails on a query error or an unreachable server.
    */
   public static OptionalDouble instant(URI prometheus, String promql) {
-    URI uri = prometheus.resolve("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    URI uri =
+        prometheus.resolve(
+            "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     try {
-      HttpResponse<String> response = HTTP.send(
-          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = JSON.readTree(response.body());
       if (!"success".equals(body.path("status").asText())) {
         throw new IllegalStateException("query '" + promql + "' failed: " + response.body());
@@ -40,13 +44,15 @@ public final class PrometheusQuery {
         return OptionalDouble.of(Double.parseDouble(result.get(1).asText()));
       }
       if (result.size() > 1) {
-        throw new IllegalStateException("query '" + promql + "' returned " + result.size() + " series");
+        throw new IllegalStateException(
+            "query '" + promql + "' returned " + result.size() + " series");
       }
       return result.isEmpty()
           ? OptionalDouble.empty()
           : OptionalDouble.of(Double.parseDouble(result.get(0).path("value").get(1).asText()));
     } catch (IOException e) {
-      throw new IllegalStateException("Prometheus at " + prometheus + " did not answer: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Prometheus at " + prometheus + " did not answer: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -34,8 +34,10 @@ public final class RepoLayout {
         return new RepoLayout(dir);
       }
     }
-    throw new IllegalStateException("cannot find e2e/platform/up above " + Paths.get("").toAbsolutePath()
-        + "; set the system property rollguard.repo.dir to the Rollguard repository");
+    throw new IllegalStateException(
+        "cannot find e2e/platform/up above "
+            + Paths.get("").toAbsolutePath()
+            + "; set the system property rollguard.repo.dir to the Rollguard repository");
   }
 
   /** The repository root. */
@@ -64,7 +66,10 @@ public final class RepoLayout {
   /** The provisioned binaries (kubectl, kube-apiserver, ...). */
   public Path binDir() {
     String cache = System.getenv("ROLLGUARD_CACHE");
-    Path root = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache/rollguard");
+    Path root =
+        cache != null
+            ? Path.of(cache)
+            : Path.of(System.getProperty("user.home"), ".cache/rollguard");
     return root.resolve("k8s-" + kubernetesVersion()).resolve("bin");
   }
 }

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A /metrics endpoint whose gauges a test sets, for Prometheus to scrape: the test decides
- * what the "service" reports (connections, error rate), Prometheus and Rollguard do the rest.
+ * A /metrics endpoint whose gauges a test sets, for Prometheus to scrape: the test decides what the
+ * "service" reports (connections, error rate), Prometheus and Rollguard do the rest.
  */
 public final class TestExporter implements AutoCloseable {
 
@@ -27,14 +27,16 @@ public final class TestExporter implements AutoCloseable {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       TestExporter exporter = new TestExporter(server);
-      server.createContext("/metrics", exchange -> {
-        byte[] body = exporter.render().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      });
+      server.createContext(
+          "/metrics",
+          exchange -> {
+            byte[] body = exporter.render().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          });
       server.start();
       return exporter;
     } catch (IOException e) {
@@ -58,7 +60,8 @@ public final class TestExporter implements AutoCloseable {
 
   private String render() {
     StringBuilder text = new StringBuilder();
-    new TreeMap<>(gauges).forEach((series, value) -> text.append(series).append(' ').append(value).append('\n'));
+    new TreeMap<>(gauges)
+        .forEach((series, value) -> text.append(series).append(' ').append(value).append('\n'));
     return text.toString();
   }
 

@@ -16,19 +16,45 @@ class ApiServerOnlyPlatformIT {
     String expected = "v" + RepoLayout.locate().kubernetesVersion();
     assertThat(platform.client().getKubernetesVersion().getGitVersion()).isEqualTo(expected);
 
-    platform.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("api-only")
-        .endMetadata().build()).create();
-    platform.client().configMaps().inNamespace("api-only").resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("hello").endMetadata().addToData("greeting", "hi").build()).create();
+    platform
+        .client()
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("api-only").endMetadata().build())
+        .create();
+    platform
+        .client()
+        .configMaps()
+        .inNamespace("api-only")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("hello")
+                .endMetadata()
+                .addToData("greeting", "hi")
+                .build())
+        .create();
 
-    assertThat(platform.kubectl("get", "configmap", "hello", "-n", "api-only",
-        "-o", "jsonpath={.data.greeting}").orThrow().stdout()).isEqualTo("hi");
+    assertThat(
+            platform
+                .kubectl(
+                    "get",
+                    "configmap",
+                    "hello",
+                    "-n",
+                    "api-only",
+                    "-o",
+                    "jsonpath={.data.greeting}")
+                .orThrow()
+                .stdout())
+        .isEqualTo("hi");
   }
 
   @Test
   void componentsThatWereNotAskedForAreNotOffered(Platform platform) {
     assertThatThrownBy(platform::prometheusUrl)
-        .hasMessageContaining("PROMETHEUS_URL").hasMessageContaining("did not ask @LocalPlatform for Prometheus");
+        .hasMessageContaining("PROMETHEUS_URL")
+        .hasMessageContaining("did not ask @LocalPlatform for Prometheus");
     assertThatThrownBy(platform::jdbcUrl).hasMessageContaining("PostgreSQL");
   }
 }

@@ -21,16 +21,20 @@ class LocalPlatformExtensionIT {
 
   @Test
   void stopsEveryProcessAfterAFailingTestAndKeepsTheLogs() throws IOException {
-    Events tests = EngineTestKit.engine("junit-jupiter")
-        .selectors(selectClass(FailingPrometheusTest.class))
-        .execute()
-        .testEvents();
+    Events tests =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(FailingPrometheusTest.class))
+            .execute()
+            .testEvents();
 
     tests.assertStatistics(stats -> stats.started(1).failed(1));
     assertThat(FailingPrometheusTest.prometheusPid).isPositive();
     assertThat(ProcessHandle.of(FailingPrometheusTest.prometheusPid).map(ProcessHandle::isAlive))
-        .as("Prometheus process after the test class").isNotEqualTo(Optional.of(true));
-    assertThat(answers(FailingPrometheusTest.prometheusUrl)).as("Prometheus still answering").isFalse();
+        .as("Prometheus process after the test class")
+        .isNotEqualTo(Optional.of(true));
+    assertThat(answers(FailingPrometheusTest.prometheusUrl))
+        .as("Prometheus still answering")
+        .isFalse();
     try (var pidFiles = Files.list(FailingPrometheusTest.runDir.resolve("pids"))) {
       assertThat(pidFiles).as("pid files left").isEmpty();
     }
@@ -39,8 +43,12 @@ class LocalPlatformExtensionIT {
 
   private static boolean answers(URI url) {
     try {
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-          .send(HttpRequest.newBuilder(url.resolve("/-/ready")).build(), HttpResponse.BodyHandlers.discarding());
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .build()
+          .send(
+              HttpRequest.newBuilder(url.resolve("/-/ready")).build(),
+              HttpResponse.BodyHandlers.discarding());
       return true;
     } catch (IOException e) {
       return false;
@@ -61,7 +69,8 @@ class LocalPlatformExtensionIT {
     void fails(Platform platform) throws IOException {
       runDir = platform.runDir();
       prometheusUrl = platform.prometheusUrl();
-      prometheusPid = Long.parseLong(Files.readString(runDir.resolve("pids/prometheus.pid")).split(" ")[0]);
+      prometheusPid =
+          Long.parseLong(Files.readString(runDir.resolve("pids/prometheus.pid")).split(" ")[0]);
       assertThat(answers(prometheusUrl)).isTrue();
       throw new AssertionError("deliberate failure");
     }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * PostgreSQL starts however deep the run directory is. Run directories live under the checkout
- * ({@code <module>/target/platform/<TestClass>}), and a Unix-domain socket path may not exceed
- * 107 bytes: from a long clone path PostgreSQL once failed to create its socket there and did
- * not start. Here the run directory alone is longer than that limit, wherever the clone is.
+ * ({@code <module>/target/platform/<TestClass>}), and a Unix-domain socket path may not exceed 107
+ * bytes: from a long clone path PostgreSQL once failed to create its socket there and did not
+ * start. Here the run directory alone is longer than that limit, wherever the clone is.
  */
 class LongRunDirPostgresIT {
 
@@ -25,23 +25,30 @@ class LongRunDirPostgresIT {
   private static final int SOCKET_PATH_LIMIT = 107;
 
   @Test
-  void postgresStartsAndAnswersJdbcFromARunDirectoryLongerThanASocketPath() throws IOException, SQLException {
+  void postgresStartsAndAnswersJdbcFromARunDirectoryLongerThanASocketPath()
+      throws IOException, SQLException {
     Path base = Path.of("target", "platform", getClass().getSimpleName()).toAbsolutePath();
-    Path runDir = base.resolve("deep-" + "d".repeat(Math.max(1, SOCKET_PATH_LIMIT + 10 - base.toString().length())));
-    assertThat(runDir.toString().getBytes(StandardCharsets.UTF_8).length).isGreaterThan(SOCKET_PATH_LIMIT);
+    Path runDir =
+        base.resolve(
+            "deep-" + "d".repeat(Math.max(1, SOCKET_PATH_LIMIT + 10 - base.toString().length())));
+    assertThat(runDir.toString().getBytes(StandardCharsets.UTF_8).length)
+        .isGreaterThan(SOCKET_PATH_LIMIT);
 
     long postgresPid;
     LocalPlatform spec = PostgresOnly.class.getAnnotation(LocalPlatform.class);
     try (Platform platform = new PlatformLauncher(RepoLayout.locate()).start(spec, runDir)) {
-      postgresPid = Long.parseLong(Files.readString(runDir.resolve("pids/postgres.pid")).split(" ")[0]);
+      postgresPid =
+          Long.parseLong(Files.readString(runDir.resolve("pids/postgres.pid")).split(" ")[0]);
       try (Connection c = DriverManager.getConnection(platform.jdbcUrl());
-          ResultSet rs = c.createStatement().executeQuery("select current_setting('data_directory')")) {
+          ResultSet rs =
+              c.createStatement().executeQuery("select current_setting('data_directory')")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo(runDir.resolve("postgres/data").toString());
       }
     }
     assertThat(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive))
-        .as("PostgreSQL after the platform was closed").isNotEqualTo(Optional.of(true));
+        .as("PostgreSQL after the platform was closed")
+        .isNotEqualTo(Optional.of(true));
     assertThat(runDir.resolve("postgres")).as("data directory removed by down").doesNotExist();
   }
 

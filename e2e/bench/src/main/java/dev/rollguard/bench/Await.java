@@ -4,19 +4,24 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Polls a condition with a bound, printing progress now and then; fails the run when the bound passes. */
+/**
+ * Polls a condition with a bound, printing progress now and then; fails the run when the bound
+ * passes.
+ */
 final class Await {
 
   private Await() {}
 
-  static Duration until(String what, Duration bound, BooleanSupplier done, Supplier<String> progress)
+  static Duration until(
+      String what, Duration bound, BooleanSupplier done, Supplier<String> progress)
       throws InterruptedException {
     long started = System.nanoTime();
     long lastPrint = started;
     while (!done.getAsBoolean()) {
       long now = System.nanoTime();
       if (now - started > bound.toNanos()) {
-        throw new IllegalStateException(what + ": not done after " + bound + " (" + progress.get() + ")");
+        throw new IllegalStateException(
+            what + ": not done after " + bound + " (" + progress.get() + ")");
       }
       if (now - lastPrint > Duration.ofSeconds(15).toNanos()) {
         Log.say("  waiting for " + what + ": " + progress.get());

@@ -4,8 +4,14 @@ import java.io.IOException;
 import java.util.NavigableMap;
 
 /** The operator's counters at one moment; two of them give rates over the time between. */
-record Counters(long atNanos, double cpuSeconds, double apiRequests, double metricQueries, double reconciles,
-    double reconcileSeconds, NavigableMap<Double, Double> tickLag) {
+record Counters(
+    long atNanos,
+    double cpuSeconds,
+    double apiRequests,
+    double metricQueries,
+    double reconciles,
+    double reconcileSeconds,
+    NavigableMap<Double, Double> tickLag) {
 
   static final String API_REQUESTS = "rollguard_kubernetes_requests_total";
   static final String QUERIES = "rollguard_query_duration_seconds_count";
@@ -14,8 +20,13 @@ record Counters(long atNanos, double cpuSeconds, double apiRequests, double metr
 
   static Counters read(OperatorProcess operator) throws IOException {
     MetricsText metrics = operator.metrics();
-    return new Counters(System.nanoTime(), operator.cpuSeconds(), metrics.sum(API_REQUESTS, ""),
-        metrics.sum(QUERIES, ""), metrics.sum(RECONCILE + "_count", ""), metrics.sum(RECONCILE + "_sum", ""),
+    return new Counters(
+        System.nanoTime(),
+        operator.cpuSeconds(),
+        metrics.sum(API_REQUESTS, ""),
+        metrics.sum(QUERIES, ""),
+        metrics.sum(RECONCILE + "_count", ""),
+        metrics.sum(RECONCILE + "_sum", ""),
         metrics.buckets(TICK_LAG));
   }
 

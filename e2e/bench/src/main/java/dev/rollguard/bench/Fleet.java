@@ -50,44 +50,77 @@ final class Fleet implements AutoCloseable {
   }
 
   void createNamespace(Duration bound) throws InterruptedException {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .create();
     // Pods can only be created once the namespace's default ServiceAccount exists.
     Instant deadline = Instant.now().plus(bound);
     while (client.serviceAccounts().inNamespace(NAMESPACE).withName("default").get() == null) {
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("no default ServiceAccount in " + NAMESPACE + " after " + bound);
+        throw new IllegalStateException(
+            "no default ServiceAccount in " + NAMESPACE + " after " + bound);
       }
       Thread.sleep(200);
     }
   }
 
   void createDeployments() {
-    inParallel(names, name -> client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(name)).create());
+    inParallel(
+        names,
+        name ->
+            client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(name)).create());
   }
 
   void createRollouts() {
-    inParallel(names, name -> client.resources(Rollout.class).inNamespace(NAMESPACE).resource(rollout(name)).create());
+    inParallel(
+        names,
+        name ->
+            client
+                .resources(Rollout.class)
+                .inNamespace(NAMESPACE)
+                .resource(rollout(name))
+                .create());
   }
 
   static final String BREACHING_LABEL = "bench.rollguard.dev/breaching-wave";
 
-  /** Labels the Deployments that will breach in wave {@code wave}, so a narrow watch can follow them. */
+  /**
+   * Labels the Deployments that will breach in wave {@code wave}, so a narrow watch can follow
+   * them.
+   */
   void markBreaching(Collection<String> deployments, int wave) {
     String patch = "{\"metadata\":{\"labels\":{\"" + BREACHING_LABEL + "\":\"" + wave + "\"}}}";
-    inParallel(deployments, name -> client.apps().deployments().inNamespace(NAMESPACE).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+    inParallel(
+        deployments,
+        name ->
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
   }
 
   /** Gives {@code deployments} a new image; returns when each patch was sent (epoch millis). */
   Map<String, Long> deploy(Collection<String> deployments, String image) {
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    String patch = "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"" + image + "\"}]}}}}";
-    inParallel(deployments, name -> {
-      sentAt.put(name, System.currentTimeMillis());
-      client.apps().deployments().inNamespace(NAMESPACE).withName(name)
-          .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
-    });
+    String patch =
+        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\""
+            + image
+            + "\"}]}}}}";
+    inParallel(
+        deployments,
+        name -> {
+          sentAt.put(name, System.currentTimeMillis());
+          client
+              .apps()
+              .deployments()
+              .inNamespace(NAMESPACE)
+              .withName(name)
+              .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+        });
     return sentAt;
   }
 
@@ -96,11 +129,18 @@ final class Fleet implements AutoCloseable {
         .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())
         .withNewSpec()
         .withReplicas(1)
-        .withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
         .withNewTemplate()
-        .withNewMetadata().addToLabels("app", name).endMetadata()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
         .withNewSpec()
-        .addNewContainer().withName("app").withImage(FIRST_IMAGE).endContainer()
+        .addNewContainer()
+        .withName("app")
+        .withImage(FIRST_IMAGE)
+        .endContainer()
         .withTerminationGracePeriodSeconds(0L)
         .endSpec()
         .endTemplate()
@@ -118,30 +158,44 @@ final class Fleet implements AutoCloseable {
     spec.analysis.interval = timing.interval();
     spec.analysis.bakeTime = timing.bakeTime();
     spec.analysis.failureLimit = timing.failureLimit();
-    GuardSpec connections = new GuardSpec("db-connections",
-        "max(" + MetricTable.CONNECTIONS + "{deployment=\"" + name + "\"})");
+    GuardSpec connections =
+        new GuardSpec(
+            "db-connections", "max(" + MetricTable.CONNECTIONS + "{deployment=\"" + name + "\"})");
     connections.max = MetricTable.CONNECTIONS_LIMIT;
-    GuardSpec errors = new GuardSpec("error-ratio", "max(" + MetricTable.ERRORS + "{deployment=\"" + name + "\"})");
+    GuardSpec errors =
+        new GuardSpec(
+            "error-ratio", "max(" + MetricTable.ERRORS + "{deployment=\"" + name + "\"})");
     errors.max = MetricTable.ERRORS_LIMIT;
     spec.guards = new ArrayList<>(List.of(connections, errors));
     rollout.setSpec(spec);
     return rollout;
   }
 
-  /** Runs {@code action} for every name on the pool; a failed call is retried twice, then fails the run. */
+  /**
+   * Runs {@code action} for every name on the pool; a failed call is retried twice, then fails the
+   * run.
+   */
   private void inParallel(Collection<String> items, java.util.function.Consumer<String> action) {
-    CompletableFuture.allOf(items.stream().map(item -> CompletableFuture.runAsync(() -> {
-      for (int attempt = 1; ; attempt++) {
-        try {
-          action.accept(item);
-          return;
-        } catch (KubernetesClientException e) {
-          if (attempt == 3 || e.getCode() == 409 || e.getCode() == 422) {
-            throw e;
-          }
-        }
-      }
-    }, pool)).toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(
+            items.stream()
+                .map(
+                    item ->
+                        CompletableFuture.runAsync(
+                            () -> {
+                              for (int attempt = 1; ; attempt++) {
+                                try {
+                                  action.accept(item);
+                                  return;
+                                } catch (KubernetesClientException e) {
+                                  if (attempt == 3 || e.getCode() == 409 || e.getCode() == 422) {
+                                    throw e;
+                                  }
+                                }
+                              }
+                            },
+                            pool))
+                .toArray(CompletableFuture[]::new))
+        .join();
   }
 
   @Override

@@ -27,34 +27,42 @@ final class FleetWatch implements AutoCloseable {
 
   private final SharedIndexInformer<Rollout> rollouts;
   private final SharedIndexInformer<Deployment> deployments;
+
   /** Deployment → the image whose replacement counts as its rollback. */
   private final Map<String, String> rollbackFrom = new ConcurrentHashMap<>();
+
   private final Map<String, Long> rolledBackAt = new ConcurrentHashMap<>();
   private final Map<String, Long> firstBreachAt = new ConcurrentHashMap<>();
-  private volatile BiConsumer<String, Long> onRollback = (name, at) -> { };
+  private volatile BiConsumer<String, Long> onRollback = (name, at) -> {};
   private final KubernetesClient client;
   private volatile Watch breachingWatch;
 
   FleetWatch(KubernetesClient client) {
     this.client = client;
     deployments = client.apps().deployments().inNamespace(Fleet.NAMESPACE).inform();
-    rollouts = client.resources(Rollout.class).inNamespace(Fleet.NAMESPACE).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Rollout rollout) {
-      }
+    rollouts =
+        client
+            .resources(Rollout.class)
+            .inNamespace(Fleet.NAMESPACE)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Rollout rollout) {}
 
-      @Override
-      public void onUpdate(Rollout before, Rollout after) {
-        noticeFirstBreach(after);
-      }
+                  @Override
+                  public void onUpdate(Rollout before, Rollout after) {
+                    noticeFirstBreach(after);
+                  }
 
-      @Override
-      public void onDelete(Rollout rollout, boolean unknownFinalState) {
-      }
-    });
+                  @Override
+                  public void onDelete(Rollout rollout, boolean unknownFinalState) {}
+                });
   }
 
-  /** From now on, a template of {@code deployment} that no longer runs {@code image} is its rollback. */
+  /**
+   * From now on, a template of {@code deployment} that no longer runs {@code image} is its
+   * rollback.
+   */
   void expectRollback(String deployment, String image) {
     rolledBackAt.remove(deployment);
     firstBreachAt.remove(deployment);
@@ -62,26 +70,31 @@ final class FleetWatch implements AutoCloseable {
   }
 
   /**
-   * Watches only the Deployments labelled as breaching in {@code wave}: the informer over the
-   * whole fleet can lag seconds behind during a wave, which would count as rollback time.
+   * Watches only the Deployments labelled as breaching in {@code wave}: the informer over the whole
+   * fleet can lag seconds behind during a wave, which would count as rollback time.
    */
   void watchBreaching(int wave) {
     if (breachingWatch != null) {
       breachingWatch.close();
     }
-    breachingWatch = client.apps().deployments().inNamespace(Fleet.NAMESPACE)
-        .withLabel(Fleet.BREACHING_LABEL, String.valueOf(wave)).watch(new Watcher<>() {
-          @Override
-          public void eventReceived(Action action, Deployment deployment) {
-            if (action == Action.MODIFIED) {
-              noticeRollback(deployment, System.currentTimeMillis());
-            }
-          }
+    breachingWatch =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(Fleet.NAMESPACE)
+            .withLabel(Fleet.BREACHING_LABEL, String.valueOf(wave))
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Deployment deployment) {
+                    if (action == Action.MODIFIED) {
+                      noticeRollback(deployment, System.currentTimeMillis());
+                    }
+                  }
 
-          @Override
-          public void onClose(WatcherException cause) {
-          }
-        });
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
   }
 
   void onRollback(BiConsumer<String, Long> listener) {
@@ -93,9 +106,9 @@ final class FleetWatch implements AutoCloseable {
   }
 
   /**
-   * When the operator took the first breaching measurement of the deploy now expected to roll
-   * back: the measurement time it records in the Rollout's status (milliseconds), read once
-   * the status shows the guard's first consecutive breach.
+   * When the operator took the first breaching measurement of the deploy now expected to roll back:
+   * the measurement time it records in the Rollout's status (milliseconds), read once the status
+   * shows the guard's first consecutive breach.
    */
   Optional<Long> firstBreachAt(String deployment) {
     return Optional.ofNullable(firstBreachAt.get(deployment));
@@ -104,7 +117,9 @@ final class FleetWatch implements AutoCloseable {
   private void noticeFirstBreach(Rollout rollout) {
     String name = rollout.getMetadata().getName();
     var status = rollout.getStatus();
-    if (!rollbackFrom.containsKey(name) || status == null || status.analysis == null
+    if (!rollbackFrom.containsKey(name)
+        || status == null
+        || status.analysis == null
         || status.analysis.kind != AnalysisStatus.Kind.Analysis) {
       return;
     }
@@ -122,7 +137,9 @@ final class FleetWatch implements AutoCloseable {
   private void noticeRollback(Deployment deployment, long now) {
     String name = deployment.getMetadata().getName();
     String from = rollbackFrom.get(name);
-    if (from != null && !from.equals(image(deployment)) && rolledBackAt.putIfAbsent(name, now) == null) {
+    if (from != null
+        && !from.equals(image(deployment))
+        && rolledBackAt.putIfAbsent(name, now) == null) {
       rollbackFrom.remove(name);
       onRollback.accept(name, now);
     }
@@ -148,7 +165,10 @@ final class FleetWatch implements AutoCloseable {
   long promotedTo(String image) {
     return rollouts.getStore().list().stream()
         .filter(r -> r.getStatus() != null && r.getStatus().phase == RolloutStatus.Phase.Healthy)
-        .filter(r -> r.getStatus().stableRevision != null && r.getStatus().stableRevision.images.contains(image))
+        .filter(
+            r ->
+                r.getStatus().stableRevision != null
+                    && r.getStatus().stableRevision.images.contains(image))
         .count();
   }
 

@@ -38,11 +38,22 @@ final class LocalCluster implements AutoCloseable {
     client = new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  static LocalCluster up(Path platformDir, Path runDir, int nodes, int podsPerNode, boolean prometheus)
+  static LocalCluster up(
+      Path platformDir, Path runDir, int nodes, int podsPerNode, boolean prometheus)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(platformDir.resolve("up").toString(), "--run-dir",
-        runDir.toString(), "--cluster", "--nodes", String.valueOf(nodes), "--pods-per-node",
-        String.valueOf(podsPerNode), "--api-qps", "500"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                platformDir.resolve("up").toString(),
+                "--run-dir",
+                runDir.toString(),
+                "--cluster",
+                "--nodes",
+                String.valueOf(nodes),
+                "--pods-per-node",
+                String.valueOf(podsPerNode),
+                "--api-qps",
+                "500"));
     if (prometheus) {
       command.add("--prometheus");
     }
@@ -69,20 +80,24 @@ final class LocalCluster implements AutoCloseable {
   /** Makes the platform's Prometheus scrape {@code address} (host:port, /metrics). */
   void addScrapeTarget(String name, String address) throws IOException {
     Path dir = Path.of(env("PROMETHEUS_TARGETS_DIR"));
-    Path tmp = Files.writeString(dir.resolve("." + name + ".tmp"),
-        "[{\"targets\": [\"" + address + "\"], \"labels\": {}}]\n");
+    Path tmp =
+        Files.writeString(
+            dir.resolve("." + name + ".tmp"),
+            "[{\"targets\": [\"" + address + "\"], \"labels\": {}}]\n");
     Files.move(tmp, dir.resolve(name + ".json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   @Override
   public void close() throws IOException, InterruptedException {
     client.close();
-    run(List.of(platformDir.resolve("down").toString(), "--purge", runDir.toString()),
+    run(
+        List.of(platformDir.resolve("down").toString(), "--purge", runDir.toString()),
         runDir.resolveSibling(runDir.getFileName() + "-down.log"));
   }
 
   private static void run(List<String> command, Path log) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
       process.destroyForcibly();
       throw new IOException(String.join(" ", command) + " failed; see " + log);

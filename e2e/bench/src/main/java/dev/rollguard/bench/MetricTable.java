@@ -4,10 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The values the benchmark's metrics endpoint answers with: per Deployment, a normal level, and
- * a breach window [deploy, rollback) for the Deployments whose new image is meant to breach.
- * Answers depend on the query's evaluation time, so a baseline taken "just before the deploy"
- * sees the normal level even if it is evaluated after the breach began.
+ * The values the benchmark's metrics endpoint answers with: per Deployment, a normal level, and a
+ * breach window [deploy, rollback) for the Deployments whose new image is meant to breach. Answers
+ * depend on the query's evaluation time, so a baseline taken "just before the deploy" sees the
+ * normal level even if it is evaluated after the breach began.
  */
 final class MetricTable {
 
@@ -31,7 +31,8 @@ final class MetricTable {
 
   /** The breach ends (the Deployment was rolled back). */
   void breachUntil(String deployment, long untilMillis) {
-    breaches.computeIfPresent(deployment, (name, window) -> new Window(window.fromMillis, untilMillis));
+    breaches.computeIfPresent(
+        deployment, (name, window) -> new Window(window.fromMillis, untilMillis));
   }
 
   boolean breaching(String deployment, long atMillis) {

@@ -43,8 +43,8 @@ final class MetricsText {
   }
 
   /** Bucket counts of {@code later} minus those of {@code earlier}: what happened in between. */
-  static NavigableMap<Double, Double> difference(NavigableMap<Double, Double> later,
-      NavigableMap<Double, Double> earlier) {
+  static NavigableMap<Double, Double> difference(
+      NavigableMap<Double, Double> later, NavigableMap<Double, Double> earlier) {
     NavigableMap<Double, Double> delta = new TreeMap<>();
     later.forEach((bound, count) -> delta.put(bound, count - earlier.getOrDefault(bound, 0.0)));
     return delta;

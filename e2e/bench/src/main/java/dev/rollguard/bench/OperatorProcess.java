@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The operator as users run it: {@code java -jar rollguard-operator.jar}, its own process. The
- * benchmark reads its CPU time and resident memory from /proc, forces a full GC with jcmd to
- * read the live heap, and reads its own metrics (requests sent, tick lag) from /metrics.
+ * benchmark reads its CPU time and resident memory from /proc, forces a full GC with jcmd to read
+ * the live heap, and reads its own metrics (requests sent, tick lag) from /metrics.
  */
 final class OperatorProcess implements AutoCloseable {
 
@@ -24,7 +24,8 @@ final class OperatorProcess implements AutoCloseable {
   private final Process process;
   private final int metricsPort;
   private final int healthPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private OperatorProcess(Process process, int metricsPort, int healthPort) {
     this.process = process;
@@ -32,15 +33,35 @@ final class OperatorProcess implements AutoCloseable {
     this.healthPort = healthPort;
   }
 
-  static OperatorProcess start(Path jar, String heap, Path kubeconfig, String prometheusUrl, List<String> extraArgs,
-      Path log) throws IOException {
+  static OperatorProcess start(
+      Path jar,
+      String heap,
+      Path kubeconfig,
+      String prometheusUrl,
+      List<String> extraArgs,
+      Path log)
+      throws IOException {
     int metricsPort = freePort();
     int healthPort = freePort();
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
-        "-jar", jar.toString(), "--kubeconfig", kubeconfig.toString(), "--prometheus-url", prometheusUrl,
-        "--metrics-port", String.valueOf(metricsPort), "--health-port", String.valueOf(healthPort)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "java",
+                "-Xmx" + heap,
+                "-XX:+ExitOnOutOfMemoryError",
+                "-jar",
+                jar.toString(),
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--prometheus-url",
+                prometheusUrl,
+                "--metrics-port",
+                String.valueOf(metricsPort),
+                "--health-port",
+                String.valueOf(healthPort)));
     command.addAll(extraArgs);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new OperatorProcess(process, metricsPort, healthPort);
   }
 
@@ -76,8 +97,11 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Forces a full collection, then reads the heap in use: what the operator really keeps. */
   long heapAfterGcBytes() throws IOException, InterruptedException {
-    Process gc = new ProcessBuilder("jcmd", String.valueOf(pid()), "GC.run").redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process gc =
+        new ProcessBuilder("jcmd", String.valueOf(pid()), "GC.run")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!gc.waitFor(2, TimeUnit.MINUTES) || gc.exitValue() != 0) {
       throw new IOException("jcmd GC.run failed for pid " + pid());
     }
@@ -86,23 +110,33 @@ final class OperatorProcess implements AutoCloseable {
 
   /** The live objects by class (jcmd GC.class_histogram), for the analysis of where memory goes. */
   void writeClassHistogram(Path file) throws IOException, InterruptedException {
-    Process histogram = new ProcessBuilder("jcmd", String.valueOf(pid()), "GC.class_histogram")
-        .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+    Process histogram =
+        new ProcessBuilder("jcmd", String.valueOf(pid()), "GC.class_histogram")
+            .redirectErrorStream(true)
+            .redirectOutput(file.toFile())
+            .start();
     if (!histogram.waitFor(2, TimeUnit.MINUTES)) {
       histogram.destroyForcibly();
     }
   }
 
   MetricsText metrics() throws IOException {
-    return new MetricsText(get(metricsPort, "/metrics")
-        .orElseThrow(() -> new IOException("the operator's /metrics did not answer")));
+    return new MetricsText(
+        get(metricsPort, "/metrics")
+            .orElseThrow(() -> new IOException("the operator's /metrics did not answer")));
   }
 
   private java.util.Optional<String> get(int port, String path) {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? java.util.Optional.of(response.body()) : java.util.Optional.empty();
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200
+          ? java.util.Optional.of(response.body())
+          : java.util.Optional.empty();
     } catch (IOException e) {
       return java.util.Optional.empty();
     } catch (InterruptedException e) {

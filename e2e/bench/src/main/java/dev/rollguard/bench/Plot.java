@@ -35,10 +35,30 @@ final class Plot {
     rollouts.setAllowNegativesFlag(false);
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(rollouts);
     plot.setGap(12);
-    plot.add(subplot(new XYSeriesCollection(heap) {{ addSeries(resident); }}, "MiB"), 1);
-    plot.add(subplot(new XYSeriesCollection(lag50) {{ addSeries(lag99); }}, "seconds (deploy wave)"), 1);
-    JFreeChart chart = new JFreeChart("Rollguard: memory and analysis tick lag vs. Rollouts",
-        JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    plot.add(
+        subplot(
+            new XYSeriesCollection(heap) {
+              {
+                addSeries(resident);
+              }
+            },
+            "MiB"),
+        1);
+    plot.add(
+        subplot(
+            new XYSeriesCollection(lag50) {
+              {
+                addSeries(lag99);
+              }
+            },
+            "seconds (deploy wave)"),
+        1);
+    JFreeChart chart =
+        new JFreeChart(
+            "Rollguard: memory and analysis tick lag vs. Rollouts",
+            JFreeChart.DEFAULT_TITLE_FONT,
+            plot,
+            true);
     ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 650);
   }
 

@@ -42,38 +42,62 @@ final class SizeRun {
     int nodes = Math.max(2, (int) Math.ceil(size * 1.5 / options.podsPerNode));
     Log.say("N=" + size + " (" + source + "): starting the platform (" + nodes + " kwok nodes)");
     MetricTable table = new MetricTable();
-    try (LocalCluster cluster = LocalCluster.up(options.platformDir(), runDir, nodes, options.podsPerNode,
-        realPrometheus)) {
+    try (LocalCluster cluster =
+        LocalCluster.up(
+            options.platformDir(), runDir, nodes, options.podsPerNode, realPrometheus)) {
       cluster.client().load(Files.newInputStream(options.crd())).serverSideApply();
-      Fleet.AnalysisTiming timing = new Fleet.AnalysisTiming(options.initialDelay, options.interval,
-          options.bakeTime, options.failureLimit);
+      Fleet.AnalysisTiming timing =
+          new Fleet.AnalysisTiming(
+              options.initialDelay, options.interval, options.bakeTime, options.failureLimit);
       try (Fleet fleet = new Fleet(cluster.client(), size, timing);
-           TableServer server = new TableServer(table, fleet::names);
-           FleetWatch watch = new FleetWatch(cluster.client())) {
+          TableServer server = new TableServer(table, fleet::names);
+          FleetWatch watch = new FleetWatch(cluster.client())) {
         watch.onRollback(table::breachUntil);
         fleet.createNamespace(Duration.ofMinutes(2));
         long created = System.nanoTime();
         fleet.createDeployments();
         fleet.createRollouts();
-        Log.say(String.format("  created %d Deployments and %d Rollouts in %.1f s", size, size,
-            (System.nanoTime() - created) / 1e9));
-        Duration settled = Await.until("Deployments available", Duration.ofMinutes(30),
-            () -> watch.availableDeployments() == size, () -> watch.availableDeployments() + "/" + size);
-        Log.say(String.format("  all %d Deployments available after %.1f s more", size, settled.toMillis() / 1e3));
+        Log.say(
+            String.format(
+                "  created %d Deployments and %d Rollouts in %.1f s",
+                size, size, (System.nanoTime() - created) / 1e9));
+        Duration settled =
+            Await.until(
+                "Deployments available",
+                Duration.ofMinutes(30),
+                () -> watch.availableDeployments() == size,
+                () -> watch.availableDeployments() + "/" + size);
+        Log.say(
+            String.format(
+                "  all %d Deployments available after %.1f s more",
+                size, settled.toMillis() / 1e3));
 
         String prometheusUrl = "http://127.0.0.1:" + server.port();
         if (realPrometheus) {
           cluster.addScrapeTarget("bench", "127.0.0.1:" + server.port());
           prometheusUrl = cluster.env("PROMETHEUS_URL");
         }
-        try (OperatorProcess operator = OperatorProcess.start(options.operatorJar(), options.operatorHeap,
-            Path.of(cluster.env("KUBECONFIG")), prometheusUrl, options.operatorArgs, outDir.resolve("operator-" + tag + ".log"))) {
-          Duration adopt = Await.until("adoption", Duration.ofMinutes(30), () -> {
-            requireAlive(operator);
-            return watch.adoptedRollouts() == size;
-          }, () -> watch.adoptedRollouts() + "/" + size + " adopted");
-          Log.say(String.format("  operator adopted all %d Rollouts %.1f s after it started", size,
-              adopt.toMillis() / 1e3));
+        try (OperatorProcess operator =
+            OperatorProcess.start(
+                options.operatorJar(),
+                options.operatorHeap,
+                Path.of(cluster.env("KUBECONFIG")),
+                prometheusUrl,
+                options.operatorArgs,
+                outDir.resolve("operator-" + tag + ".log"))) {
+          Duration adopt =
+              Await.until(
+                  "adoption",
+                  Duration.ofMinutes(30),
+                  () -> {
+                    requireAlive(operator);
+                    return watch.adoptedRollouts() == size;
+                  },
+                  () -> watch.adoptedRollouts() + "/" + size + " adopted");
+          Log.say(
+              String.format(
+                  "  operator adopted all %d Rollouts %.1f s after it started",
+                  size, adopt.toMillis() / 1e3));
           Idle idle = idle(operator);
           Wave wave = wave(operator, fleet, watch, table, server, 1);
           List<SoakSample> samples = new ArrayList<>();
@@ -85,16 +109,20 @@ final class SizeRun {
               long waveStart = System.nanoTime();
               wave(operator, fleet, watch, table, server, 2 + waves++);
               samples.add(sample(operator, soakStart));
-              Log.say(String.format("  soak: %.1f min, heap after GC %.1f MiB, RSS %.1f MiB",
-                  samples.get(samples.size() - 1).minute(), samples.get(samples.size() - 1).heapAfterGcMiB(),
-                  samples.get(samples.size() - 1).residentMiB()));
+              Log.say(
+                  String.format(
+                      "  soak: %.1f min, heap after GC %.1f MiB, RSS %.1f MiB",
+                      samples.get(samples.size() - 1).minute(),
+                      samples.get(samples.size() - 1).heapAfterGcMiB(),
+                      samples.get(samples.size() - 1).residentMiB()));
               long rest = options.soakWavePeriod().toNanos() - (System.nanoTime() - waveStart);
               if (rest > 0) {
                 Thread.sleep(rest / 1_000_000);
               }
             }
           }
-          return new Outcome(new SizeResult(size, source, adopt.toMillis() / 1e3, idle, wave), samples, waves);
+          return new Outcome(
+              new SizeResult(size, source, adopt.toMillis() / 1e3, idle, wave), samples, waves);
         }
       }
     }
@@ -109,19 +137,42 @@ final class SizeRun {
     double heap = operator.heapAfterGcBytes() / MIB;
     double resident = operator.residentBytes() / MIB;
     operator.writeClassHistogram(outDir.resolve("heap-histogram-" + size + ".txt"));
-    Idle idle = new Idle(heap, resident, heap * 1024 / size, resident * 1024 / size,
-        after.cpuSecondsPerMinuteSince(before), after.apiRequestsPerSecondSince(before),
-        after.queriesPerSecondSince(before));
-    Log.say(String.format("  idle: heap after GC %.1f MiB (%.1f KiB/Rollout), RSS %.1f MiB, CPU %.2f s/min, "
-        + "API %.2f req/s, metrics %.2f req/s", idle.heapAfterGcMiB(), idle.heapPerRolloutKiB(),
-        idle.residentMiB(), idle.cpuSecondsPerMinute(), idle.apiRequestsPerSecond(), idle.metricsRequestsPerSecond()));
+    Idle idle =
+        new Idle(
+            heap,
+            resident,
+            heap * 1024 / size,
+            resident * 1024 / size,
+            after.cpuSecondsPerMinuteSince(before),
+            after.apiRequestsPerSecondSince(before),
+            after.queriesPerSecondSince(before));
+    Log.say(
+        String.format(
+            "  idle: heap after GC %.1f MiB (%.1f KiB/Rollout), RSS %.1f MiB, CPU %.2f s/min, "
+                + "API %.2f req/s, metrics %.2f req/s",
+            idle.heapAfterGcMiB(),
+            idle.heapPerRolloutKiB(),
+            idle.residentMiB(),
+            idle.cpuSecondsPerMinute(),
+            idle.apiRequestsPerSecond(),
+            idle.metricsRequestsPerSecond()));
     return idle;
   }
 
-  /** Wave number {@code number}: a share of the fleet gets image 1.{number}.0, {@code breaching} of them breach. */
-  private Wave wave(OperatorProcess operator, Fleet fleet, FleetWatch watch, MetricTable table, TableServer server,
-      int number) throws Exception {
-    int deploys = Math.min(size, Math.max(options.breaching, (int) Math.round(size * options.waveShare)));
+  /**
+   * Wave number {@code number}: a share of the fleet gets image 1.{number}.0, {@code breaching} of
+   * them breach.
+   */
+  private Wave wave(
+      OperatorProcess operator,
+      Fleet fleet,
+      FleetWatch watch,
+      MetricTable table,
+      TableServer server,
+      int number)
+      throws Exception {
+    int deploys =
+        Math.min(size, Math.max(options.breaching, (int) Math.round(size * options.waveShare)));
     int breaching = Math.min(options.breaching, deploys);
     List<String> chosen = new ArrayList<>(fleet.names());
     Collections.shuffle(chosen, new Random(31L * size + number));
@@ -139,54 +190,112 @@ final class SizeRun {
     }
     long sending = System.nanoTime();
     fleet.deploy(wave, image);
-    Log.say(String.format("  wave %d: %d deploys of %s sent in %.1f s (%d will breach db-connections)", number,
-        deploys, image, (System.nanoTime() - sending) / 1e9, breaching));
-    Duration took = Await.until("wave " + number, Duration.ofMinutes(20), () -> {
-      requireAlive(operator);
-      return breachers.stream().allMatch(name -> watch.rolledBackAt(name).isPresent())
-          && watch.promotedTo(image) - promotedBefore >= deploys - breaching;
-    }, () -> breachers.stream().filter(name -> watch.rolledBackAt(name).isPresent()).count() + "/" + breaching
-        + " rolled back, " + (watch.promotedTo(image) - promotedBefore) + "/" + (deploys - breaching) + " promoted");
+    Log.say(
+        String.format(
+            "  wave %d: %d deploys of %s sent in %.1f s (%d will breach db-connections)",
+            number, deploys, image, (System.nanoTime() - sending) / 1e9, breaching));
+    Duration took =
+        Await.until(
+            "wave " + number,
+            Duration.ofMinutes(20),
+            () -> {
+              requireAlive(operator);
+              return breachers.stream().allMatch(name -> watch.rolledBackAt(name).isPresent())
+                  && watch.promotedTo(image) - promotedBefore >= deploys - breaching;
+            },
+            () ->
+                breachers.stream().filter(name -> watch.rolledBackAt(name).isPresent()).count()
+                    + "/"
+                    + breaching
+                    + " rolled back, "
+                    + (watch.promotedTo(image) - promotedBefore)
+                    + "/"
+                    + (deploys - breaching)
+                    + " promoted");
     Counters after = Counters.read(operator);
     List<Double> breachToRollback = new ArrayList<>();
-    StringBuilder csv = new StringBuilder("deployment,first_breach_measured_ms,rollback_patch_seen_ms\n");
+    StringBuilder csv =
+        new StringBuilder("deployment,first_breach_measured_ms,rollback_patch_seen_ms\n");
     for (String name : breachers) {
-      long firstBreach = watch.firstBreachAt(name).orElseThrow(() -> new IllegalStateException(
-          name + " was rolled back but no breaching measurement was seen in its status"));
+      long firstBreach =
+          watch
+              .firstBreachAt(name)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          name
+                              + " was rolled back but no breaching measurement was seen in its status"));
       breachToRollback.add((watch.rolledBackAt(name).orElseThrow() - firstBreach) / 1e3);
-      csv.append(name).append(',').append(firstBreach).append(',').append(watch.rolledBackAt(name).orElseThrow())
+      csv.append(name)
+          .append(',')
+          .append(firstBreach)
+          .append(',')
+          .append(watch.rolledBackAt(name).orElseThrow())
           .append('\n');
     }
-    // Two breaching Rollouts as they ended: their status history is the timeline behind the figures.
+    // Two breaching Rollouts as they ended: their status history is the timeline behind the
+    // figures.
     for (String name : breachers.subList(0, Math.min(2, breachers.size()))) {
-      Files.writeString(outDir.resolve("rollout-" + size + "-wave" + number + "-" + name + ".yaml"),
+      Files.writeString(
+          outDir.resolve("rollout-" + size + "-wave" + number + "-" + name + ".yaml"),
           watch.rolloutYaml(name));
     }
-    Files.writeString(outDir.resolve("rollbacks-" + size + (realPrometheus ? "-prometheus" : "") + "-wave" + number
-        + ".csv"), csv);
+    Files.writeString(
+        outDir.resolve(
+            "rollbacks-"
+                + size
+                + (realPrometheus ? "-prometheus" : "")
+                + "-wave"
+                + number
+                + ".csv"),
+        csv);
     var lag = after.tickLagSince(before);
     double heap = operator.heapAfterGcBytes() / MIB;
-    Wave result = new Wave(deploys, breaching, breaching, deploys - breaching, took.toMillis() / 1e3,
-        Stats.histogramQuantile(lag, 0.5), Stats.histogramQuantile(lag, 0.99),
-        Math.round(lag.isEmpty() ? 0 : lag.lastEntry().getValue()),
-        Stats.percentile(breachToRollback, 0.5), Stats.percentile(breachToRollback, 0.99),
-        Stats.percentile(breachToRollback, 1.0), after.cpuSecondsPerMinuteSince(before),
-        after.apiRequestsPerSecondSince(before), after.queriesPerSecondSince(before),
-        after.reconcilesPerSecondSince(before), after.reconcileMeanMillisSince(before), heap,
-        operator.residentBytes() / MIB);
-    Log.say(String.format("  wave %d done in %.0f s: tick lag p50 %.3f s p99 %.3f s (%d rounds); breach→rollback "
-        + "p50 %.1f s p99 %.1f s; CPU %.1f s/min; API %.1f req/s; metrics %.1f req/s; %.0f reconciles/s of %.0f ms; "
-        + "heap after GC %.1f MiB",
-        number, result.seconds(), result.tickLagP50Seconds(), result.tickLagP99Seconds(), result.measurementRounds(),
-        result.breachToRollbackP50Seconds(), result.breachToRollbackP99Seconds(), result.cpuSecondsPerMinute(),
-        result.apiRequestsPerSecond(), result.metricsRequestsPerSecond(), result.reconcilesPerSecond(),
-        result.reconcileMeanMillis(), result.heapAfterGcMiB()));
+    Wave result =
+        new Wave(
+            deploys,
+            breaching,
+            breaching,
+            deploys - breaching,
+            took.toMillis() / 1e3,
+            Stats.histogramQuantile(lag, 0.5),
+            Stats.histogramQuantile(lag, 0.99),
+            Math.round(lag.isEmpty() ? 0 : lag.lastEntry().getValue()),
+            Stats.percentile(breachToRollback, 0.5),
+            Stats.percentile(breachToRollback, 0.99),
+            Stats.percentile(breachToRollback, 1.0),
+            after.cpuSecondsPerMinuteSince(before),
+            after.apiRequestsPerSecondSince(before),
+            after.queriesPerSecondSince(before),
+            after.reconcilesPerSecondSince(before),
+            after.reconcileMeanMillisSince(before),
+            heap,
+            operator.residentBytes() / MIB);
+    Log.say(
+        String.format(
+            "  wave %d done in %.0f s: tick lag p50 %.3f s p99 %.3f s (%d rounds); breach→rollback "
+                + "p50 %.1f s p99 %.1f s; CPU %.1f s/min; API %.1f req/s; metrics %.1f req/s; %.0f reconciles/s of %.0f ms; "
+                + "heap after GC %.1f MiB",
+            number,
+            result.seconds(),
+            result.tickLagP50Seconds(),
+            result.tickLagP99Seconds(),
+            result.measurementRounds(),
+            result.breachToRollbackP50Seconds(),
+            result.breachToRollbackP99Seconds(),
+            result.cpuSecondsPerMinute(),
+            result.apiRequestsPerSecond(),
+            result.metricsRequestsPerSecond(),
+            result.reconcilesPerSecond(),
+            result.reconcileMeanMillis(),
+            result.heapAfterGcMiB()));
     return result;
   }
 
   private static SoakSample sample(OperatorProcess operator, long soakStart) throws Exception {
     double heap = operator.heapAfterGcBytes() / MIB;
-    return new SoakSample((System.nanoTime() - soakStart) / 60e9, heap, operator.residentBytes() / MIB);
+    return new SoakSample(
+        (System.nanoTime() - soakStart) / 60e9, heap, operator.residentBytes() / MIB);
   }
 
   private static void requireAlive(OperatorProcess operator) {

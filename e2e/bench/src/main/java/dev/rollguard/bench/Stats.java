@@ -22,9 +22,9 @@ final class Stats {
   }
 
   /**
-   * The q-quantile of a classic histogram given as upper bound → cumulative count (the last
-   * bound +Inf), interpolated linearly inside the bucket, as PromQL's histogram_quantile does.
-   * A quantile in the +Inf bucket is reported as the highest finite bound.
+   * The q-quantile of a classic histogram given as upper bound → cumulative count (the last bound
+   * +Inf), interpolated linearly inside the bucket, as PromQL's histogram_quantile does. A quantile
+   * in the +Inf bucket is reported as the highest finite bound.
    */
   static double histogramQuantile(NavigableMap<Double, Double> cumulative, double q) {
     if (cumulative.isEmpty()) {
@@ -45,7 +45,9 @@ final class Stats {
           return lowerBound;
         }
         double inBucket = count - lowerCount;
-        return inBucket <= 0 ? upper : lowerBound + (upper - lowerBound) * (rank - lowerCount) / inBucket;
+        return inBucket <= 0
+            ? upper
+            : lowerBound + (upper - lowerBound) * (rank - lowerCount) / inBucket;
       }
       lowerBound = upper;
       lowerCount = count;

@@ -6,10 +6,24 @@ import java.util.List;
 /** The results as a Markdown table: readable on the terminal, pasted as-is into the docs. */
 final class Table {
 
-  private static final String[] HEADER = {"Rollouts", "Metrics", "Adopt all (s)", "Heap after GC (MiB)",
-      "Heap/Rollout (KiB)", "RSS (MiB)", "RSS/Rollout (KiB)", "CPU idle (s/min)", "CPU wave (s/min)",
-      "Tick lag p50 (s)", "Tick lag p99 (s)", "Breach→rollback p50 (s)", "Breach→rollback p99 (s)",
-      "API req/s idle", "API req/s wave", "Metrics req/s wave"};
+  private static final String[] HEADER = {
+    "Rollouts",
+    "Metrics",
+    "Adopt all (s)",
+    "Heap after GC (MiB)",
+    "Heap/Rollout (KiB)",
+    "RSS (MiB)",
+    "RSS/Rollout (KiB)",
+    "CPU idle (s/min)",
+    "CPU wave (s/min)",
+    "Tick lag p50 (s)",
+    "Tick lag p99 (s)",
+    "Breach→rollback p50 (s)",
+    "Breach→rollback p99 (s)",
+    "API req/s idle",
+    "API req/s wave",
+    "Metrics req/s wave"
+  };
 
   private Table() {}
 
@@ -23,12 +37,26 @@ final class Table {
     for (SizeResult run : runs) {
       var idle = run.idle();
       var wave = run.wave();
-      row(table, new String[] {String.format("%,d", run.rollouts()), run.metricsSource(), f1(run.adoptSeconds()),
-          f1(idle.heapAfterGcMiB()), f1(idle.heapPerRolloutKiB()), f1(idle.residentMiB()),
-          f1(idle.residentPerRolloutKiB()), f2(idle.cpuSecondsPerMinute()), f1(wave.cpuSecondsPerMinute()),
-          f3(wave.tickLagP50Seconds()), f3(wave.tickLagP99Seconds()), f1(wave.breachToRollbackP50Seconds()),
-          f1(wave.breachToRollbackP99Seconds()), f2(idle.apiRequestsPerSecond()), f1(wave.apiRequestsPerSecond()),
-          f1(wave.metricsRequestsPerSecond())});
+      row(
+          table,
+          new String[] {
+            String.format("%,d", run.rollouts()),
+            run.metricsSource(),
+            f1(run.adoptSeconds()),
+            f1(idle.heapAfterGcMiB()),
+            f1(idle.heapPerRolloutKiB()),
+            f1(idle.residentMiB()),
+            f1(idle.residentPerRolloutKiB()),
+            f2(idle.cpuSecondsPerMinute()),
+            f1(wave.cpuSecondsPerMinute()),
+            f3(wave.tickLagP50Seconds()),
+            f3(wave.tickLagP99Seconds()),
+            f1(wave.breachToRollbackP50Seconds()),
+            f1(wave.breachToRollbackP99Seconds()),
+            f2(idle.apiRequestsPerSecond()),
+            f1(wave.apiRequestsPerSecond()),
+            f1(wave.metricsRequestsPerSecond())
+          });
     }
     return table.toString();
   }

@@ -18,10 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Serves the {@link MetricTable} two ways: as a Prometheus-API-compatible endpoint
- * ({@code GET /api/v1/query}, answered from the table, so the benchmark measures Rollguard and
- * not a Prometheus), and as a {@code /metrics} page for a real Prometheus to scrape (the
- * comparison run).
+ * Serves the {@link MetricTable} two ways: as a Prometheus-API-compatible endpoint ({@code GET
+ * /api/v1/query}, answered from the table, so the benchmark measures Rollguard and not a
+ * Prometheus), and as a {@code /metrics} page for a real Prometheus to scrape (the comparison run).
  */
 final class TableServer implements AutoCloseable {
 
@@ -57,17 +56,29 @@ final class TableServer implements AutoCloseable {
     long now = System.currentTimeMillis();
     Map<String, String> params = params(exchange.getRequestURI().getRawQuery());
     String promql = params.getOrDefault("query", "");
-    long at = params.containsKey("time") ? (long) (Double.parseDouble(params.get("time")) * 1000) : now;
+    long at =
+        params.containsKey("time") ? (long) (Double.parseDouble(params.get("time")) * 1000) : now;
     Matcher metric = METRIC.matcher(promql);
     Matcher deployment = DEPLOYMENT.matcher(promql);
     if (!metric.find() || !deployment.find()) {
-      respond(exchange, 400, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"unknown query\"}");
+      respond(
+          exchange,
+          400,
+          "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"unknown query\"}");
       return;
     }
     String name = deployment.group(1);
     double value = table.value(metric.group(1), name, at);
-    String result = Double.isNaN(value) ? "" : "{\"metric\":{},\"value\":[" + seconds(at) + ",\"" + value + "\"]}";
-    respond(exchange, 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + result + "]}}");
+    String result =
+        Double.isNaN(value)
+            ? ""
+            : "{\"metric\":{},\"value\":[" + seconds(at) + ",\"" + value + "\"]}";
+    respond(
+        exchange,
+        200,
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+            + result
+            + "]}}");
   }
 
   private void exposition(HttpExchange exchange) throws IOException {
@@ -76,8 +87,12 @@ final class TableServer implements AutoCloseable {
     for (String metric : new String[] {MetricTable.CONNECTIONS, MetricTable.ERRORS}) {
       page.append("# TYPE ").append(metric).append(" gauge\n");
       for (String name : deployments.get()) {
-        page.append(metric).append("{deployment=\"").append(name).append("\"} ")
-            .append(table.value(metric, name, now)).append('\n');
+        page.append(metric)
+            .append("{deployment=\"")
+            .append(name)
+            .append("\"} ")
+            .append(table.value(metric, name, now))
+            .append('\n');
       }
     }
     respond(exchange, 200, page.toString());
@@ -95,7 +110,8 @@ final class TableServer implements AutoCloseable {
     for (String pair : rawQuery.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+        params.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }
@@ -104,8 +120,11 @@ final class TableServer implements AutoCloseable {
 
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type",
-        body.startsWith("{") ? "application/json" : "text/plain; version=0.0.4");
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Content-Type",
+            body.startsWith("{") ? "application/json" : "text/plain; version=0.0.4");
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class MetricsTextTest {
 
-  private static final String PAGE = """
+  private static final String PAGE =
+      """
       # HELP rollguard_kubernetes_requests_total Requests sent to the Kubernetes API server.
       # TYPE rollguard_kubernetes_requests_total counter
       rollguard_kubernetes_requests_total{verb="get"} 12.0
@@ -31,14 +32,18 @@ class MetricsTextTest {
   @Test
   void readsCumulativeBucketsAndTheirDifference() {
     var buckets = new MetricsText(PAGE).buckets("rollguard_measurement_delay_seconds");
-    assertThat(buckets).containsEntry(0.001, 3.0).containsEntry(0.5, 9.0)
+    assertThat(buckets)
+        .containsEntry(0.001, 3.0)
+        .containsEntry(0.5, 9.0)
         .containsEntry(Double.POSITIVE_INFINITY, 10.0);
 
     var earlier = new java.util.TreeMap<Double, Double>();
     earlier.put(0.001, 1.0);
     earlier.put(0.5, 2.0);
     earlier.put(Double.POSITIVE_INFINITY, 2.0);
-    assertThat(MetricsText.difference(buckets, earlier)).containsEntry(0.001, 2.0).containsEntry(0.5, 7.0)
+    assertThat(MetricsText.difference(buckets, earlier))
+        .containsEntry(0.001, 2.0)
+        .containsEntry(0.5, 7.0)
         .containsEntry(Double.POSITIVE_INFINITY, 8.0);
   }
 }

@@ -50,7 +50,8 @@ class StatsTest {
 
   @Test
   void slopeIsTheLeastSquaresFit() {
-    assertThat(Stats.slope(List.of(0.0, 1.0, 2.0, 3.0), List.of(10.0, 12.0, 14.0, 16.0))).isCloseTo(2.0, within(1e-9));
+    assertThat(Stats.slope(List.of(0.0, 1.0, 2.0, 3.0), List.of(10.0, 12.0, 14.0, 16.0)))
+        .isCloseTo(2.0, within(1e-9));
     assertThat(Stats.slope(List.of(0.0, 1.0, 2.0), List.of(5.0, 5.0, 5.0))).isZero();
     assertThat(Stats.slope(List.of(1.0), List.of(1.0))).isNaN();
   }

@@ -34,7 +34,8 @@ class TableServerTest {
     String before = query("max(bench_db_connections{deployment=\"app-1\"})", "1999.500");
     String after = query("max(bench_db_connections{deployment=\"app-1\"})", "2000.000");
 
-    assertThat(before).startsWith("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{")
+    assertThat(before)
+        .startsWith("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{")
         .contains("\"value\":[1999.500,\"");
     assertThat(valueIn(before)).isLessThan(MetricTable.CONNECTIONS_LIMIT);
     assertThat(after).contains("\"value\":[2000.000,\"");
@@ -52,8 +53,11 @@ class TableServerTest {
   @Test
   void exposesEveryDeploymentsCurrentValuesForARealPrometheus() throws Exception {
     String page = get("/metrics").body();
-    assertThat(page).contains("# TYPE bench_db_connections gauge", "bench_db_connections{deployment=\"app-2\"} ",
-        "bench_error_ratio{deployment=\"app-1\"} ");
+    assertThat(page)
+        .contains(
+            "# TYPE bench_db_connections gauge",
+            "bench_db_connections{deployment=\"app-2\"} ",
+            "bench_error_ratio{deployment=\"app-1\"} ");
   }
 
   /** The sample value of a one-sample vector answer. */
@@ -63,12 +67,16 @@ class TableServerTest {
   }
 
   private String query(String promql, String time) throws Exception {
-    return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8).replace("+", "%20")
-        + "&time=" + time).body();
+    return get("/api/v1/query?query="
+            + URLEncoder.encode(promql, StandardCharsets.UTF_8).replace("+", "%20")
+            + "&time="
+            + time)
+        .body();
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The checkout service of the incident replay. {@code GET /checkout} does a database round
- * trip through a HikariCP pool; {@code /metrics} exposes request counts by outcome and the
- * pool's gauges, as Micrometer would name them. Configured by environment: IMAGE (its tag
- * picks the {@link Behaviour}), JDBC_URL, PORT (0: any), APP, POD, POOL_SIZE.
+ * The checkout service of the incident replay. {@code GET /checkout} does a database round trip
+ * through a HikariCP pool; {@code /metrics} exposes request counts by outcome and the pool's
+ * gauges, as Micrometer would name them. Configured by environment: IMAGE (its tag picks the {@link
+ * Behaviour}), JDBC_URL, PORT (0: any), APP, POD, POOL_SIZE.
  */
 public final class DemoService implements AutoCloseable {
 
@@ -38,7 +38,8 @@ public final class DemoService implements AutoCloseable {
   private final AtomicLong served = new AtomicLong();
   private final List<Connection> leaked = new CopyOnWriteArrayList<>();
 
-  public DemoService(String image, String jdbcUrl, int port, String app, String pod, int poolSize) throws IOException {
+  public DemoService(String image, String jdbcUrl, int port, String app, String pod, int poolSize)
+      throws IOException {
     this.behaviour = Behaviour.fromImage(image);
     this.app = app;
     this.pod = pod;
@@ -50,12 +51,39 @@ public final class DemoService implements AutoCloseable {
     config.setPoolName(app + "-" + pod);
     this.pool = new HikariDataSource(config);
     PrometheusRegistry registry = new PrometheusRegistry();
-    this.requests = Histogram.builder().name("http_server_requests_seconds")
-        .help("Requests served, by outcome").labelNames("app", "pod", "outcome").register(registry);
-    poolGauge(registry, "hikaricp_connections_active", "Connections in use", app, pod, p -> p.getActiveConnections());
-    poolGauge(registry, "hikaricp_connections_idle", "Idle connections", app, pod, p -> p.getIdleConnections());
-    poolGauge(registry, "hikaricp_connections", "Open connections", app, pod, p -> p.getTotalConnections());
-    poolGauge(registry, "hikaricp_connections_pending", "Threads waiting", app, pod,
+    this.requests =
+        Histogram.builder()
+            .name("http_server_requests_seconds")
+            .help("Requests served, by outcome")
+            .labelNames("app", "pod", "outcome")
+            .register(registry);
+    poolGauge(
+        registry,
+        "hikaricp_connections_active",
+        "Connections in use",
+        app,
+        pod,
+        p -> p.getActiveConnections());
+    poolGauge(
+        registry,
+        "hikaricp_connections_idle",
+        "Idle connections",
+        app,
+        pod,
+        p -> p.getIdleConnections());
+    poolGauge(
+        registry,
+        "hikaricp_connections",
+        "Open connections",
+        app,
+        pod,
+        p -> p.getTotalConnections());
+    poolGauge(
+        registry,
+        "hikaricp_connections_pending",
+        "Threads waiting",
+        app,
+        pod,
         p -> p.getThreadsAwaitingConnection());
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.createContext("/checkout", this::checkout);
@@ -64,15 +92,25 @@ public final class DemoService implements AutoCloseable {
     server.start();
   }
 
-  private void poolGauge(PrometheusRegistry registry, String name, String help, String app, String pod,
+  private void poolGauge(
+      PrometheusRegistry registry,
+      String name,
+      String help,
+      String app,
+      String pod,
       ToDoubleFunction<com.zaxxer.hikari.HikariPoolMXBean> value) {
-    GaugeWithCallback.builder().name(name).help(help).labelNames("app", "pod")
-        .callback(callback -> {
-          var mx = pool.getHikariPoolMXBean();
-          if (mx != null) {
-            callback.call(value.applyAsDouble(mx), app, pod);
-          }
-        }).register(registry);
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("app", "pod")
+        .callback(
+            callback -> {
+              var mx = pool.getHikariPoolMXBean();
+              if (mx != null) {
+                callback.call(value.applyAsDouble(mx), app, pod);
+              }
+            })
+        .register(registry);
   }
 
   public int port() {
@@ -93,7 +131,8 @@ public final class DemoService implements AutoCloseable {
       // Pool exhausted or database refusing: what the users of the leaking release saw.
       status = 500;
     }
-    requests.labelValues(app, pod, status == 200 ? "SUCCESS" : "SERVER_ERROR")
+    requests
+        .labelValues(app, pod, status == 200 ? "SUCCESS" : "SERVER_ERROR")
         .observe((System.nanoTime() - started) / 1e9);
     byte[] body = (status == 200 ? "ok\n" : "error\n").getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, body.length);
@@ -129,12 +168,23 @@ public final class DemoService implements AutoCloseable {
 
   public static void main(String[] args) throws IOException {
     String image = env("IMAGE", "shop/checkout:1.0");
-    DemoService service = new DemoService(image, env("JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
-        Integer.parseInt(env("PORT", "0")), env("APP", "checkout"), env("POD", "local"),
-        Integer.parseInt(env("POOL_SIZE", "30")));
+    DemoService service =
+        new DemoService(
+            image,
+            env("JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
+            Integer.parseInt(env("PORT", "0")),
+            env("APP", "checkout"),
+            env("POD", "local"),
+            Integer.parseInt(env("POOL_SIZE", "30")));
     Runtime.getRuntime().addShutdownHook(new Thread(service::close));
     // The harness reads this line to learn the port.
-    System.out.println("demo-service " + image + " (" + service.behaviour() + ") listening on port " + service.port());
+    System.out.println(
+        "demo-service "
+            + image
+            + " ("
+            + service.behaviour()
+            + ") listening on port "
+            + service.port());
   }
 
   private static String env(String name, String fallback) {

@@ -1,9 +1,9 @@
 package dev.rollguard.e2e.packaging;
 
-import dev.rollguard.testing.CommandResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.rollguard.testing.CommandResult;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,25 +13,28 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart's PrometheusRule, checked and unit-tested by Prometheus' own promtool: each alert
- * fires on the series the operator really exports, when it should and only then.
+ * The chart's PrometheusRule, checked and unit-tested by Prometheus' own promtool: each alert fires
+ * on the series the operator really exports, when it should and only then.
  */
 class AlertRulesIT {
 
   /**
    * Series as the operator exports them (see OperatorMetrics), one sample a minute:
+   *
    * <ul>
-   * <li>shop/checkout: its first rollback at 5m (the counter series appears at 1, as it does
-   *     when the operator counts its first rollback), a second one at 20m; from 4m on it holds
-   *     a failed revision;
-   * <li>shop/cart: analysing; its guard's value goes away at 6m (inconclusive measurements);
-   * <li>shop/web: analysing with values throughout: never alerts;
-   * <li>the operator's scrape target is up until 10m, down after.
+   *   <li>shop/checkout: its first rollback at 5m (the counter series appears at 1, as it does when
+   *       the operator counts its first rollback), a second one at 20m; from 4m on it holds a
+   *       failed revision;
+   *   <li>shop/cart: analysing; its guard's value goes away at 6m (inconclusive measurements);
+   *   <li>shop/web: analysing with values throughout: never alerts;
+   *   <li>the operator's scrape target is up until 10m, down after.
    * </ul>
-   * Then two replicas of which one is down (no alert: one is enough), and a target that
-   * disappears altogether (the alert fires).
+   *
+   * Then two replicas of which one is down (no alert: one is enough), and a target that disappears
+   * altogether (the alert fires).
    */
-  private static final String UNIT_TESTS = """
+  private static final String UNIT_TESTS =
+      """
       rule_files: [rules.yaml]
       evaluation_interval: 1m
       tests:
@@ -123,27 +126,41 @@ class AlertRulesIT {
 
   @Test
   void promtoolAcceptsTheRulesAndEachAlertFiresWhenItShouldAndOnlyThen() throws IOException {
-    GenericKubernetesResource rule = Rendered.template("prometheusRule.enabled=true").ofKind("PrometheusRule").get(0);
+    GenericKubernetesResource rule =
+        Rendered.template("prometheusRule.enabled=true").ofKind("PrometheusRule").get(0);
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) rule.getAdditionalProperties().get("spec");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> alerts = (List<Map<String, Object>>) ((List<Map<String, Object>>) spec.get("groups"))
-        .get(0).get("rules");
-    assertThat(alerts).extracting(a -> a.get("alert")).containsExactly(
-        "RollguardRollback", "RollguardRevisionHeld", "RollguardMetricsUnavailable", "RollguardOperatorDown");
+    List<Map<String, Object>> alerts =
+        (List<Map<String, Object>>)
+            ((List<Map<String, Object>>) spec.get("groups")).get(0).get("rules");
+    assertThat(alerts)
+        .extracting(a -> a.get("alert"))
+        .containsExactly(
+            "RollguardRollback",
+            "RollguardRevisionHeld",
+            "RollguardMetricsUnavailable",
+            "RollguardOperatorDown");
 
     Path dir = Files.createDirectories(Path.of("target/alert-rules").toAbsolutePath());
     Path rules = dir.resolve("rules.yaml");
     new YAMLMapper().writeValue(rules.toFile(), spec);
     Files.writeString(dir.resolve("tests.yaml"), UNIT_TESTS);
 
-    CommandResult check = Tools.run(List.of(Tools.promtool().toString(), "check", "rules", rules.toString()),
-        Map.of(), null);
+    CommandResult check =
+        Tools.run(
+            List.of(Tools.promtool().toString(), "check", "rules", rules.toString()),
+            Map.of(),
+            null);
     assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
     assertThat(check.stdout()).contains("SUCCESS: 4 rules found");
 
-    CommandResult test = Tools.run(List.of(Tools.promtool().toString(), "test", "rules",
-        dir.resolve("tests.yaml").toString()), Map.of(), null);
+    CommandResult test =
+        Tools.run(
+            List.of(
+                Tools.promtool().toString(), "test", "rules", dir.resolve("tests.yaml").toString()),
+            Map.of(),
+            null);
     assertThat(test.exitCode()).as(test.stdout() + test.stderr()).isZero();
     assertThat(test.stdout()).contains("SUCCESS");
   }

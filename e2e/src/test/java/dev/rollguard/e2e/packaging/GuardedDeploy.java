@@ -16,8 +16,8 @@ import java.util.List;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * A guarded deploy as a user drives it (kubectl apply of a Deployment and its Rollout, then a
- * new image) and sees it (the Rollout status, events, the Deployment), all through the admin
+ * A guarded deploy as a user drives it (kubectl apply of a Deployment and its Rollout, then a new
+ * image) and sees it (the Rollout status, events, the Deployment), all through the admin
  * credentials: the operator under test acts with its own.
  */
 final class GuardedDeploy {
@@ -45,12 +45,19 @@ final class GuardedDeploy {
 
   /** A few seconds of history, so that the baseline "just before the deploy" has data. */
   void awaitHistory() {
-    await().atMost(TIMEOUT).until(() -> PrometheusQuery.instant(platform.prometheusUrl(),
-        "count_over_time(" + series() + "[1m])"), v -> v.isPresent() && v.getAsDouble() >= 3);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                PrometheusQuery.instant(
+                    platform.prometheusUrl(), "count_over_time(" + series() + "[1m])"),
+            v -> v.isPresent() && v.getAsDouble() >= 3);
   }
 
   void deploy(String image) {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web, namespace: %s}
@@ -61,16 +68,23 @@ final class GuardedDeploy {
             metadata: {labels: {app: web}}
             spec:
               containers: [{name: web, image: "%s"}]
-        """.formatted(namespace, image), "apply", "-f", "-").orThrow();
+        """
+                .formatted(namespace, image),
+            "apply",
+            "-f",
+            "-")
+        .orThrow();
   }
 
   /**
-   * A Rollout guarding web: at most 150 connections, fast test timings, a bake time long
-   * enough that nothing is promoted while a test looks; {@code prometheus} is its spec.prometheus
-   * (null: none, the operator's default Prometheus).
+   * A Rollout guarding web: at most 150 connections, fast test timings, a bake time long enough
+   * that nothing is promoted while a test looks; {@code prometheus} is its spec.prometheus (null:
+   * none, the operator's default Prometheus).
    */
   void guard(String prometheus) {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: rollguard.dev/v1alpha1
         kind: Rollout
         metadata: {name: web, namespace: %s}
@@ -80,13 +94,21 @@ final class GuardedDeploy {
           analysis: {initialDelay: 2s, interval: 2s, bakeTime: 10m, failureLimit: 2, progressDeadline: 90s}
           guards:
           - {name: db-connections, query: 'sum(%s)', max: 150}
-        """.formatted(namespace, prometheus == null ? "" : "prometheus: " + prometheus, series()),
-        "apply", "-f", "-").orThrow();
+        """
+                .formatted(
+                    namespace, prometheus == null ? "" : "prometheus: " + prometheus, series()),
+            "apply",
+            "-f",
+            "-")
+        .orThrow();
   }
 
   RolloutStatus status() {
-    Rollout rollout = platform.client().resources(Rollout.class).inNamespace(namespace).withName("web").get();
-    return rollout == null || rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
+    Rollout rollout =
+        platform.client().resources(Rollout.class).inNamespace(namespace).withName("web").get();
+    return rollout == null || rollout.getStatus() == null
+        ? new RolloutStatus()
+        : rollout.getStatus();
   }
 
   /** Waits for the phase; on timeout the failure shows the whole status. */
@@ -98,8 +120,16 @@ final class GuardedDeploy {
     try {
       await().atMost(timeout).until(() -> status().phase == phase);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("Rollout " + namespace + "/web did not reach phase " + phase + " within "
-          + timeout + "; status:\n" + Serialization.asYaml(status()), e);
+      throw new AssertionError(
+          "Rollout "
+              + namespace
+              + "/web did not reach phase "
+              + phase
+              + " within "
+              + timeout
+              + "; status:\n"
+              + Serialization.asYaml(status()),
+          e);
     }
   }
 
@@ -113,20 +143,27 @@ final class GuardedDeploy {
 
   /** Waits until all three replicas run {@code image} and are available. */
   void awaitRunning(String image) {
-    await().atMost(TIMEOUT).until(() -> {
-      Deployment d = deployment();
-      return image.equals(image()) && d.getStatus() != null
-          && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
-          && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas())
-          && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
-          && Integer.valueOf(3).equals(d.getStatus().getReplicas());
-    });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              Deployment d = deployment();
+              return image.equals(image())
+                  && d.getStatus() != null
+                  && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
+                  && Integer.valueOf(3).equals(d.getStatus().getUpdatedReplicas())
+                  && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas())
+                  && Integer.valueOf(3).equals(d.getStatus().getReplicas());
+            });
   }
 
   /** Events about web of the given kind (Rollout or Deployment) that Rollguard reported. */
   List<Event> events(String kind) {
     return platform.client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && "web".equals(e.getInvolvedObject().getName()))
+        .filter(
+            e ->
+                kind.equals(e.getInvolvedObject().getKind())
+                    && "web".equals(e.getInvolvedObject().getName()))
         .filter(e -> "rollguard.dev/operator".equals(e.getReportingComponent()))
         .toList();
   }
@@ -139,20 +176,34 @@ final class GuardedDeploy {
   boolean held() {
     Deployment d = deployment();
     var annotations = d.getMetadata().getAnnotations();
-    return Boolean.TRUE.equals(d.getSpec().getPaused()) && annotations != null
+    return Boolean.TRUE.equals(d.getSpec().getPaused())
+        && annotations != null
         && annotations.containsKey("rollguard.dev/held-revision");
   }
 
   /** The ControllerRevisions Rollguard saved for the Rollout web (owned by it). */
   List<String> savedRevisions() {
-    return platform.client().apps().controllerRevisions().inNamespace(namespace).list().getItems().stream()
-        .filter(r -> r.getMetadata().getOwnerReferences().stream().anyMatch(o -> "Rollout".equals(o.getKind())))
-        .map(r -> r.getMetadata().getName()).toList();
+    return platform
+        .client()
+        .apps()
+        .controllerRevisions()
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            r ->
+                r.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(o -> "Rollout".equals(o.getKind())))
+        .map(r -> r.getMetadata().getName())
+        .toList();
   }
 
   /** deployment.kubernetes.io/revision of each ReplicaSet of web, sorted. */
   List<String> replicaSetRevisions() {
     return platform.client().apps().replicaSets().inNamespace(namespace).list().getItems().stream()
-        .map(rs -> rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision")).sorted().toList();
+        .map(rs -> rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision"))
+        .sorted()
+        .toList();
   }
 }

@@ -25,21 +25,38 @@ public final class HelmInstall {
   }
 
   /**
-   * Creates the release namespace with the "restricted" Pod Security level enforced, then
-   * installs the chart and waits until its Deployment is available: the API server admitted
-   * the operator pods (kwok runs no containers, so nothing more is proven about them).
+   * Creates the release namespace with the "restricted" Pod Security level enforced, then installs
+   * the chart and waits until its Deployment is available: the API server admitted the operator
+   * pods (kwok runs no containers, so nothing more is proven about them).
    */
-  public static HelmInstall install(Platform platform, String release, String namespace, String... setValues) {
+  public static HelmInstall install(
+      Platform platform, String release, String namespace, String... setValues) {
     platform.kubectl("create", "namespace", namespace).orThrow();
-    platform.kubectl("label", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted").orThrow();
-    List<String> args = new ArrayList<>(List.of("install", release, Tools.chart().toString(),
-        "--namespace", namespace, "--kubeconfig", platform.kubeconfig().toString(), "--wait", "--timeout", "2m"));
+    platform
+        .kubectl("label", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted")
+        .orThrow();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "install",
+                release,
+                Tools.chart().toString(),
+                "--namespace",
+                namespace,
+                "--kubeconfig",
+                platform.kubeconfig().toString(),
+                "--wait",
+                "--timeout",
+                "2m"));
     for (String value : setValues) {
       args.add("--set");
       args.add(value);
     }
     CommandResult result = Tools.helm(args.toArray(String[]::new)).orThrow();
-    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
+    platform
+        .kubectl(
+            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+        .orThrow();
     return new HelmInstall(platform, release, namespace, result);
   }
 
@@ -50,18 +67,27 @@ public final class HelmInstall {
   }
 
   Deployment deployment() {
-    return platform.client().apps().deployments().inNamespace(namespace).withName(release).require();
+    return platform
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(release)
+        .require();
   }
 
   /**
-   * The environment the chart gives the operator container (ROLLGUARD_*), so that a local
-   * operator process runs configured exactly as the pod would be. Ports are left out: the
-   * process takes free ones.
+   * The environment the chart gives the operator container (ROLLGUARD_*), so that a local operator
+   * process runs configured exactly as the pod would be. Ports are left out: the process takes free
+   * ones.
    */
   public Map<String, String> operatorEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar var : deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
-      if (var.getName().startsWith("ROLLGUARD_") && var.getValue() != null && !var.getName().endsWith("_PORT")) {
+    for (EnvVar var :
+        deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+      if (var.getName().startsWith("ROLLGUARD_")
+          && var.getValue() != null
+          && !var.getName().endsWith("_PORT")) {
         env.put(var.getName(), var.getValue());
       }
     }

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaging against a real cluster: the plain manifests apply, {@code helm install}
- * succeeds, and the operator, running with nothing but a token of the chart's ServiceAccount,
- * completes a guarded deploy and a rollback, so the RBAC is sufficient; the same identity is
- * refused (by kubectl auth can-i and by real 403s) everything the operator does not need.
+ * The packaging against a real cluster: the plain manifests apply, {@code helm install} succeeds,
+ * and the operator, running with nothing but a token of the chart's ServiceAccount, completes a
+ * guarded deploy and a rollback, so the RBAC is sufficient; the same identity is refused (by
+ * kubectl auth can-i and by real 403s) everything the operator does not need.
  */
 @LocalPlatform(cluster = true, prometheus = true)
 class HelmInstallRbacIT {
@@ -49,28 +49,59 @@ class HelmInstallRbacIT {
   }
 
   @Test
-  void thePlainManifestsApplyAndTheirOperatorPodIsAdmittedUnderRestrictedPodSecurity(Platform platform) {
+  void thePlainManifestsApplyAndTheirOperatorPodIsAdmittedUnderRestrictedPodSecurity(
+      Platform platform) {
     platform.kubectl("apply", "-f", Tools.repo().resolve("deploy").toString()).orThrow();
 
-    platform.kubectl("rollout", "status", "deployment/rollguard", "-n", "rollguard-system", "--timeout=90s").orThrow();
-    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s").orThrow();
-    assertThat(platform.client().pods().inNamespace("rollguard-system").list().getItems()).hasSize(1);
+    platform
+        .kubectl(
+            "rollout", "status", "deployment/rollguard", "-n", "rollguard-system", "--timeout=90s")
+        .orThrow();
+    platform
+        .kubectl(
+            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+        .orThrow();
+    assertThat(platform.client().pods().inNamespace("rollguard-system").list().getItems())
+        .hasSize(1);
     // The level is really enforced: an unhardened pod is refused in the same namespace.
-    var refused = platform.kubectl("run", "unhardened", "--image=busybox", "-n", "rollguard-system", "--dry-run=server");
+    var refused =
+        platform.kubectl(
+            "run", "unhardened", "--image=busybox", "-n", "rollguard-system", "--dry-run=server");
     assertThat(refused.succeeded()).isFalse();
     assertThat(refused.stderr()).contains("violates PodSecurity \"restricted");
   }
 
   @Test
-  void withTheClusterWideChartsAccountTheOperatorRollsBackHoldsAndLetsGoButCanDoNothingMore(Platform platform) {
+  void withTheClusterWideChartsAccountTheOperatorRollsBackHoldsAndLetsGoButCanDoNothingMore(
+      Platform platform) {
     platform.kubectl("create", "namespace", "shop").orThrow();
-    platform.kubectl("create", "secret", "generic", "prom-token", "-n", "shop", "--from-literal=token=s3cret").orThrow();
-    platform.kubectl("create", "secret", "generic", "other", "-n", "shop", "--from-literal=password=hunter2").orThrow();
-    HelmInstall install = HelmInstall.install(platform, "rollguard-ha", "rollguard-ha",
-        "replicaCount=2", "operator.prometheusUrl=" + platform.prometheusUrl(),
-        "prometheusTokenSecrets[0].namespace=shop", "prometheusTokenSecrets[0].name=prom-token");
-    assertThat(install.helm("status", "rollguard-ha").orThrow().stdout()).contains("STATUS: deployed");
-    assertThat(install.operatorEnvironment()).containsEntry("ROLLGUARD_LEADER_ELECTION", "true")
+    platform
+        .kubectl(
+            "create",
+            "secret",
+            "generic",
+            "prom-token",
+            "-n",
+            "shop",
+            "--from-literal=token=s3cret")
+        .orThrow();
+    platform
+        .kubectl(
+            "create", "secret", "generic", "other", "-n", "shop", "--from-literal=password=hunter2")
+        .orThrow();
+    HelmInstall install =
+        HelmInstall.install(
+            platform,
+            "rollguard-ha",
+            "rollguard-ha",
+            "replicaCount=2",
+            "operator.prometheusUrl=" + platform.prometheusUrl(),
+            "prometheusTokenSecrets[0].namespace=shop",
+            "prometheusTokenSecrets[0].name=prom-token");
+    assertThat(install.helm("status", "rollguard-ha").orThrow().stdout())
+        .contains("STATUS: deployed");
+    assertThat(install.operatorEnvironment())
+        .containsEntry("ROLLGUARD_LEADER_ELECTION", "true")
         .containsEntry("ROLLGUARD_LEADER_ELECTION_NAMESPACE", "rollguard-ha")
         .containsEntry("ROLLGUARD_LEADER_ELECTION_LEASE", "rollguard-ha-leader")
         .doesNotContainKey("ROLLGUARD_NAMESPACES");
@@ -82,8 +113,12 @@ class HelmInstallRbacIT {
     shop.deploy("shop/web:1");
     shop.awaitRunning("shop/web:1");
 
-    try (OperatorProcess operator = OperatorProcess.start("rollguard-ha-0", account.kubeconfig, platform.logsDir(),
-        install.operatorEnvironment())) {
+    try (OperatorProcess operator =
+        OperatorProcess.start(
+            "rollguard-ha-0",
+            account.kubeconfig,
+            platform.logsDir(),
+            install.operatorEnvironment())) {
       // The Rollout reads its Prometheus token from a Secret: the one the chart grants by name.
       shop.guard("{bearerTokenSecretRef: {name: prom-token, key: token}}");
       shop.awaitPhase(Phase.Healthy);
@@ -91,7 +126,9 @@ class HelmInstallRbacIT {
 
       shop.deploy("shop/web:2");
       shop.awaitPhase(Phase.Analysing);
-      await().atMost(GuardedDeploy.TIMEOUT).until(() -> shop.status().analysis.lastMeasuredAt != null);
+      await()
+          .atMost(GuardedDeploy.TIMEOUT)
+          .until(() -> shop.status().analysis.lastMeasuredAt != null);
       shop.connections(180);
       shop.awaitPhase(Phase.RolledBack);
       shop.awaitRunning("shop/web:1");
@@ -99,17 +136,40 @@ class HelmInstallRbacIT {
       FailedRevision failed = shop.status().failedRevisions.get(0);
       assertThat(failed.images).containsExactly("shop/web:2");
       assertThat(failed.value).isEqualTo(180.0);
-      await().atMost(GuardedDeploy.TIMEOUT).untilAsserted(() -> {
-        assertThat(shop.eventReasons("Rollout")).contains("Adopted", "Deployed", "GuardBreached", "RolledBack");
-        assertThat(shop.eventReasons("Deployment")).contains("RolledBack");
-      });
-      assertThat(shop.events("Rollout")).extracting(Event::getReportingInstance).containsOnly("rollguard-ha-0");
+      await()
+          .atMost(GuardedDeploy.TIMEOUT)
+          .untilAsserted(
+              () -> {
+                assertThat(shop.eventReasons("Rollout"))
+                    .contains("Adopted", "Deployed", "GuardBreached", "RolledBack");
+                assertThat(shop.eventReasons("Deployment")).contains("RolledBack");
+              });
+      assertThat(shop.events("Rollout"))
+          .extracting(Event::getReportingInstance)
+          .containsOnly("rollguard-ha-0");
       // Leader election with the chart's Lease rights: it holds the Lease and keeps renewing it.
-      Lease lease = platform.client().leases().inNamespace("rollguard-ha").withName("rollguard-ha-leader").get();
+      Lease lease =
+          platform
+              .client()
+              .leases()
+              .inNamespace("rollguard-ha")
+              .withName("rollguard-ha-leader")
+              .get();
       assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("rollguard-ha-0");
       ZonedDateTime renewed = lease.getSpec().getRenewTime();
-      await().atMost(Duration.ofSeconds(15)).until(() -> !renewed.equals(platform.client().leases()
-          .inNamespace("rollguard-ha").withName("rollguard-ha-leader").get().getSpec().getRenewTime()));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  !renewed.equals(
+                      platform
+                          .client()
+                          .leases()
+                          .inNamespace("rollguard-ha")
+                          .withName("rollguard-ha-leader")
+                          .get()
+                          .getSpec()
+                          .getRenewTime()));
       assertThat(operator.alive()).isTrue();
 
       // A GitOps re-sync brings the failed revision back: it is held, the Deployment paused ...
@@ -124,8 +184,11 @@ class HelmInstallRbacIT {
       assertThat(shop.deployment()).isNotNull();
       await().atMost(GuardedDeploy.TIMEOUT).until(() -> shop.savedRevisions().isEmpty());
 
-      // A 403 as a status code ("code=403", "HTTP 403"), not the digits inside a port such as 40329.
-      assertThat(operator.logText()).doesNotContain("Forbidden").doesNotContainPattern("(?<![\\d.:])403(?!\\d)");
+      // A 403 as a status code ("code=403", "HTTP 403"), not the digits inside a port such as
+      // 40329.
+      assertThat(operator.logText())
+          .doesNotContain("Forbidden")
+          .doesNotContainPattern("(?<![\\d.:])403(?!\\d)");
       assertThat(operator.metric("rollguard_reconcile_total{outcome=\"error\"")).isZero();
     }
 
@@ -143,30 +206,64 @@ class HelmInstallRbacIT {
     assertThat(account.canI("get", "leases/rollguard-ha-leader", "kube-system")).isFalse();
     assertThat(account.canI("create", "pods", "shop")).isFalse();
     try (KubernetesClient client = account.client()) {
-      assertForbidden(() -> client.apps().deployments().inNamespace("shop").withName("web").delete());
+      assertForbidden(
+          () -> client.apps().deployments().inNamespace("shop").withName("web").delete());
       assertThat(shop.deployment()).as("still there").isNotNull();
       assertForbidden(() -> client.secrets().inNamespace("shop").withName("other").get());
       assertForbidden(() -> client.secrets().inNamespace("shop").list());
-      assertForbidden(() -> client.resources(Rollout.class).inNamespace("shop").withName("web").delete());
+      assertForbidden(
+          () -> client.resources(Rollout.class).inNamespace("shop").withName("web").delete());
       // ... while what it was granted works with the very same client.
-      assertThat(client.secrets().inNamespace("shop").withName("prom-token").get().getData()).containsKey("token");
+      assertThat(client.secrets().inNamespace("shop").withName("prom-token").get().getData())
+          .containsKey("token");
     }
   }
 
   @Test
-  void withANamespacedInstallTheOperatorRollsBackInItsNamespaceAndCannotTouchAnother(Platform platform) {
+  void withANamespacedInstallTheOperatorRollsBackInItsNamespaceAndCannotTouchAnother(
+      Platform platform) {
     platform.kubectl("create", "namespace", "team-a").orThrow();
     platform.kubectl("create", "namespace", "team-b").orThrow();
-    HelmInstall install = HelmInstall.install(platform, "rollguard-team", "rollguard-team",
-        "watchNamespaces={team-a}", "operator.prometheusUrl=" + platform.prometheusUrl());
-    assertThat(install.operatorEnvironment()).containsEntry("ROLLGUARD_NAMESPACES", "team-a")
+    HelmInstall install =
+        HelmInstall.install(
+            platform,
+            "rollguard-team",
+            "rollguard-team",
+            "watchNamespaces={team-a}",
+            "operator.prometheusUrl=" + platform.prometheusUrl());
+    assertThat(install.operatorEnvironment())
+        .containsEntry("ROLLGUARD_NAMESPACES", "team-a")
         .containsEntry("ROLLGUARD_LEADER_ELECTION", "false");
-    assertThat(platform.client().rbac().clusterRoles().withLabel("app.kubernetes.io/instance", "rollguard-team")
-        .list().getItems()).as("no cluster-wide grant").isEmpty();
-    assertThat(platform.client().rbac().clusterRoleBindings().withLabel("app.kubernetes.io/instance", "rollguard-team")
-        .list().getItems()).isEmpty();
-    assertThat(platform.client().rbac().roles().inAnyNamespace().withLabel("app.kubernetes.io/instance", "rollguard-team")
-        .list().getItems()).extracting(r -> r.getMetadata().getNamespace()).containsExactly("team-a");
+    assertThat(
+            platform
+                .client()
+                .rbac()
+                .clusterRoles()
+                .withLabel("app.kubernetes.io/instance", "rollguard-team")
+                .list()
+                .getItems())
+        .as("no cluster-wide grant")
+        .isEmpty();
+    assertThat(
+            platform
+                .client()
+                .rbac()
+                .clusterRoleBindings()
+                .withLabel("app.kubernetes.io/instance", "rollguard-team")
+                .list()
+                .getItems())
+        .isEmpty();
+    assertThat(
+            platform
+                .client()
+                .rbac()
+                .roles()
+                .inAnyNamespace()
+                .withLabel("app.kubernetes.io/instance", "rollguard-team")
+                .list()
+                .getItems())
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactly("team-a");
 
     ServiceAccountIdentity account = install.serviceAccount();
     GuardedDeploy teamA = new GuardedDeploy(platform, exporter, "team-a");
@@ -178,20 +275,29 @@ class HelmInstallRbacIT {
     teamB.deploy("shop/web:1");
     teamA.awaitRunning("shop/web:1");
 
-    try (OperatorProcess operator = OperatorProcess.start("rollguard-team-0", account.kubeconfig, platform.logsDir(),
-        install.operatorEnvironment())) {
+    try (OperatorProcess operator =
+        OperatorProcess.start(
+            "rollguard-team-0",
+            account.kubeconfig,
+            platform.logsDir(),
+            install.operatorEnvironment())) {
       teamA.guard(null);
       teamB.guard(null);
       teamA.awaitPhase(Phase.Healthy);
       teamA.deploy("shop/web:2");
       teamA.awaitPhase(Phase.Analysing);
-      await().atMost(GuardedDeploy.TIMEOUT).until(() -> teamA.status().analysis.lastMeasuredAt != null);
+      await()
+          .atMost(GuardedDeploy.TIMEOUT)
+          .until(() -> teamA.status().analysis.lastMeasuredAt != null);
       teamA.connections(200);
       teamA.awaitPhase(Phase.RolledBack);
       teamA.awaitRunning("shop/web:1");
-      assertThat(teamA.status().failedRevisions).singleElement()
+      assertThat(teamA.status().failedRevisions)
+          .singleElement()
           .satisfies(f -> assertThat(f.images).containsExactly("shop/web:2"));
-      await().atMost(GuardedDeploy.TIMEOUT).until(() -> teamA.eventReasons("Rollout").contains("RolledBack"));
+      await()
+          .atMost(GuardedDeploy.TIMEOUT)
+          .until(() -> teamA.eventReasons("Rollout").contains("RolledBack"));
 
       // The Rollout next door was never looked at.
       assertThat(teamB.status().phase).isNull();
@@ -211,9 +317,17 @@ class HelmInstallRbacIT {
     assertThat(account.canI("delete", "deployments", "team-a")).isFalse();
     try (KubernetesClient client = account.client()) {
       assertForbidden(() -> client.apps().deployments().inNamespace("team-b").list());
-      assertForbidden(() -> client.apps().deployments().inNamespace("team-b").withName("web")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"paused\":true}}"));
-      assertThat(teamB.deployment().getSpec().getPaused()).as("team-b untouched").isNotEqualTo(Boolean.TRUE);
+      assertForbidden(
+          () ->
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace("team-b")
+                  .withName("web")
+                  .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"paused\":true}}"));
+      assertThat(teamB.deployment().getSpec().getPaused())
+          .as("team-b untouched")
+          .isNotEqualTo(Boolean.TRUE);
       assertForbidden(() -> client.resources(Rollout.class).inAnyNamespace().list());
       assertForbidden(() -> client.apps().deployments().inAnyNamespace().list());
       // ... while its own namespace answers.
@@ -222,7 +336,9 @@ class HelmInstallRbacIT {
   }
 
   private static void assertForbidden(ThrowingCallable call) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(KubernetesClientException.class,
-        e -> assertThat(e.getCode()).as(e.getMessage()).isEqualTo(403));
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> assertThat(e.getCode()).as(e.getMessage()).isEqualTo(403));
   }
 }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 final class OperatorProcess implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorProcess.class);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final String identity;
   final Path log;
@@ -32,7 +33,8 @@ final class OperatorProcess implements AutoCloseable {
   private final int metricsPort;
   private final int healthPort;
 
-  private OperatorProcess(String identity, Path log, Process process, int metricsPort, int healthPort) {
+  private OperatorProcess(
+      String identity, Path log, Process process, int metricsPort, int healthPort) {
     this.identity = identity;
     this.log = log;
     this.process = process;
@@ -40,22 +42,38 @@ final class OperatorProcess implements AutoCloseable {
     this.healthPort = healthPort;
   }
 
-  static OperatorProcess start(String identity, Path kubeconfig, Path logsDir, Map<String, String> env,
-      String... flags) {
+  static OperatorProcess start(
+      String identity, Path kubeconfig, Path logsDir, Map<String, String> env, String... flags) {
     Path jar = Tools.repo().resolve("operator/target/rollguard-operator.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build the operator module first (mvn install)");
+      throw new IllegalStateException(
+          jar + " is missing: build the operator module first (mvn install)");
     }
     int metricsPort = freePort();
     int healthPort = freePort();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", jar.toString(), "--kubeconfig", kubeconfig.toString(),
-        "--metrics-port", String.valueOf(metricsPort), "--health-port", String.valueOf(healthPort)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "--metrics-port",
+                String.valueOf(metricsPort),
+                "--health-port",
+                String.valueOf(healthPort)));
     command.addAll(List.of(flags));
     Path log = logsDir.resolve("operator-" + identity + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    // Nothing but the kubeconfig given: no KUBECONFIG or ambient settings from the test's environment.
-    builder.environment().keySet().removeIf(key -> key.equals("KUBECONFIG") || key.startsWith("ROLLGUARD_"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // Nothing but the kubeconfig given: no KUBECONFIG or ambient settings from the test's
+    // environment.
+    builder
+        .environment()
+        .keySet()
+        .removeIf(key -> key.equals("KUBECONFIG") || key.startsWith("ROLLGUARD_"));
     builder.environment().putAll(env);
     builder.environment().put("POD_NAME", identity);
     try {
@@ -81,11 +99,20 @@ final class OperatorProcess implements AutoCloseable {
    */
   double metric(String series) {
     try {
-      String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      return body.lines().filter(l -> series.contains("{") ? l.startsWith(series)
-              : l.startsWith(series + "{") || l.startsWith(series + " "))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+      String body =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return body.lines()
+          .filter(
+              l ->
+                  series.contains("{")
+                      ? l.startsWith(series)
+                      : l.startsWith(series + "{") || l.startsWith(series + " "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+          .sum();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -102,7 +129,10 @@ final class OperatorProcess implements AutoCloseable {
     }
   }
 
-  /** SIGKILL: the process dies at once, as a crashed or evicted pod does, without letting go of anything. */
+  /**
+   * SIGKILL: the process dies at once, as a crashed or evicted pod does, without letting go of
+   * anything.
+   */
   void kill() {
     process.destroyForcibly();
     waitForExit(Duration.ofSeconds(30));
@@ -114,7 +144,8 @@ final class OperatorProcess implements AutoCloseable {
     if (process.isAlive()) {
       process.destroy();
       if (!waitForExit(Duration.ofSeconds(30))) {
-        LOG.warn("operator {} did not stop within 30 s of SIGTERM; killing it (log: {})", identity, log);
+        LOG.warn(
+            "operator {} did not stop within 30 s of SIGTERM; killing it (log: {})", identity, log);
         process.destroyForcibly();
         waitForExit(Duration.ofSeconds(10));
       }
@@ -132,8 +163,10 @@ final class OperatorProcess implements AutoCloseable {
 
   private int status(String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {

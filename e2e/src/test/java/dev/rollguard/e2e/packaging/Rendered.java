@@ -1,8 +1,8 @@
 package dev.rollguard.e2e.packaging;
 
-import dev.rollguard.testing.CommandResult;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.rollguard.testing.CommandResult;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -37,8 +37,16 @@ final class Rendered {
 
   /** The helm run itself, for tests that expect it to fail. */
   static CommandResult render(String... setValues) {
-    List<String> args = new ArrayList<>(List.of("template", RELEASE, Tools.chart().toString(),
-        "--namespace", NAMESPACE, "--kube-version", Tools.kubernetesVersion()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "template",
+                RELEASE,
+                Tools.chart().toString(),
+                "--namespace",
+                NAMESPACE,
+                "--kube-version",
+                Tools.kubernetesVersion()));
     for (String value : setValues) {
       args.add("--set");
       args.add(value);
@@ -48,7 +56,8 @@ final class Rendered {
 
   static List<HasMetadata> parse(String yaml) {
     List<HasMetadata> objects = new ArrayList<>();
-    try (MappingIterator<Map<String, Object>> docs = new YAMLMapper().readerForMapOf(Object.class).readValues(yaml)) {
+    try (MappingIterator<Map<String, Object>> docs =
+        new YAMLMapper().readerForMapOf(Object.class).readValues(yaml)) {
       while (docs.hasNext()) {
         Map<String, Object> doc = docs.next();
         if (doc != null && !doc.isEmpty()) {
@@ -72,36 +81,56 @@ final class Rendered {
   <T extends HasMetadata> T one(Class<T> type, String name) {
     List<T> found = all(type).stream().filter(o -> name.equals(o.getMetadata().getName())).toList();
     if (found.size() != 1) {
-      throw new AssertionError("expected one " + type.getSimpleName() + " " + name + ", found " + found.size()
-          + " in:\n" + yaml);
+      throw new AssertionError(
+          "expected one "
+              + type.getSimpleName()
+              + " "
+              + name
+              + ", found "
+              + found.size()
+              + " in:\n"
+              + yaml);
     }
     return found.get(0);
   }
 
   List<GenericKubernetesResource> ofKind(String kind) {
-    return objects.stream().filter(o -> kind.equals(o.getKind()))
-        .map(o -> o instanceof GenericKubernetesResource g ? g : SERIALIZATION.convertValue(o, GenericKubernetesResource.class))
+    return objects.stream()
+        .filter(o -> kind.equals(o.getKind()))
+        .map(
+            o ->
+                o instanceof GenericKubernetesResource g
+                    ? g
+                    : SERIALIZATION.convertValue(o, GenericKubernetesResource.class))
         .toList();
   }
 
   /** Every RBAC rule of every Role and ClusterRole rendered. */
   Stream<PolicyRule> allRules() {
     return Stream.concat(
-        all(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
-        all(io.fabric8.kubernetes.api.model.rbac.Role.class).stream().flatMap(r -> r.getRules().stream()));
+        all(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).stream()
+            .flatMap(r -> r.getRules().stream()),
+        all(io.fabric8.kubernetes.api.model.rbac.Role.class).stream()
+            .flatMap(r -> r.getRules().stream()));
   }
 
   /** A compact form of a rule for exact comparisons: "group/resource[names]: verbs". */
   static String describe(PolicyRule rule) {
-    return String.join(",", rule.getApiGroups()) + "/" + String.join(",", rule.getResources())
-        + (rule.getResourceNames() == null || rule.getResourceNames().isEmpty() ? ""
+    return String.join(",", rule.getApiGroups())
+        + "/"
+        + String.join(",", rule.getResources())
+        + (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+            ? ""
             : rule.getResourceNames().toString())
-        + ": " + String.join(",", rule.getVerbs());
+        + ": "
+        + String.join(",", rule.getVerbs());
   }
 
   static String env(io.fabric8.kubernetes.api.model.apps.Deployment deployment, String name) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> name.equals(e.getName())).map(e -> Objects.requireNonNullElse(e.getValue(), "<from field>"))
-        .findFirst().orElse(null);
+        .filter(e -> name.equals(e.getName()))
+        .map(e -> Objects.requireNonNullElse(e.getValue(), "<from field>"))
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The credentials a pod of the chart's ServiceAccount gets: a token the API server issues for
- * that account (TokenRequest, as kubelet does), in a kubeconfig that holds nothing else.
+ * The credentials a pod of the chart's ServiceAccount gets: a token the API server issues for that
+ * account (TokenRequest, as kubelet does), in a kubeconfig that holds nothing else.
  */
 public final class ServiceAccountIdentity {
 
@@ -21,7 +21,8 @@ public final class ServiceAccountIdentity {
   public final Path kubeconfig;
   private final Platform platform;
 
-  private ServiceAccountIdentity(Platform platform, String namespace, String name, Path kubeconfig) {
+  private ServiceAccountIdentity(
+      Platform platform, String namespace, String name, Path kubeconfig) {
     this.platform = platform;
     this.namespace = namespace;
     this.name = name;
@@ -29,9 +30,15 @@ public final class ServiceAccountIdentity {
   }
 
   static ServiceAccountIdentity issue(Platform platform, String namespace, String name) {
-    String token = platform.kubectl("create", "token", name, "-n", namespace, "--duration=2h").orThrow().stdout().strip();
+    String token =
+        platform
+            .kubectl("create", "token", name, "-n", namespace, "--duration=2h")
+            .orThrow()
+            .stdout()
+            .strip();
     Config admin = Config.fromKubeconfig(read(platform.kubeconfig()));
-    String kubeconfig = """
+    String kubeconfig =
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -44,10 +51,21 @@ public final class ServiceAccountIdentity {
         - name: %s
           context: {cluster: local, user: %s, namespace: %s}
         current-context: %s
-        """.formatted(platform.env("KUBE_API_SERVER").orElse(admin.getMasterUrl()), admin.getCaCertData(),
-        name, token, name, name, namespace, name);
+        """
+            .formatted(
+                platform.env("KUBE_API_SERVER").orElse(admin.getMasterUrl()),
+                admin.getCaCertData(),
+                name,
+                token,
+                name,
+                name,
+                namespace,
+                name);
     try {
-      Path file = Files.writeString(platform.runDir().resolve("sa-" + namespace + "-" + name + ".kubeconfig"), kubeconfig);
+      Path file =
+          Files.writeString(
+              platform.runDir().resolve("sa-" + namespace + "-" + name + ".kubeconfig"),
+              kubeconfig);
       return new ServiceAccountIdentity(platform, namespace, name, file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -61,21 +79,29 @@ public final class ServiceAccountIdentity {
 
   /** A client that authenticates with the token only (no admin certificate, no discovery). */
   KubernetesClient client() {
-    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig))).build();
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(read(kubeconfig)))
+        .build();
   }
 
-  /** {@code kubectl auth can-i VERB RESOURCE -n NAMESPACE --as=<this account>}: the API server's answer. */
+  /**
+   * {@code kubectl auth can-i VERB RESOURCE -n NAMESPACE --as=<this account>}: the API server's
+   * answer.
+   */
   boolean canI(String verb, String resource, String inNamespace) {
-    CommandResult result = platform.kubectl("auth", "can-i", verb, resource, "-n", inNamespace, "--as=" + user());
+    CommandResult result =
+        platform.kubectl("auth", "can-i", verb, resource, "-n", inNamespace, "--as=" + user());
     if (!result.stdout().strip().equals("yes") && !result.stdout().strip().equals("no")) {
-      throw new IllegalStateException("unexpected answer from " + result.command() + ": " + result.stdout() + result.stderr());
+      throw new IllegalStateException(
+          "unexpected answer from " + result.command() + ": " + result.stdout() + result.stderr());
     }
     return result.succeeded();
   }
 
   /** The same across all namespaces ({@code --all-namespaces}). */
   boolean canIEverywhere(String verb, String resource) {
-    CommandResult result = platform.kubectl("auth", "can-i", verb, resource, "--all-namespaces", "--as=" + user());
+    CommandResult result =
+        platform.kubectl("auth", "can-i", verb, resource, "--all-namespaces", "--as=" + user());
     return result.succeeded() && result.stdout().strip().equals("yes");
   }
 

@@ -3,7 +3,6 @@ package dev.rollguard.e2e.packaging;
 import dev.rollguard.testing.CommandResult;
 import dev.rollguard.testing.Commands;
 import dev.rollguard.testing.RepoLayout;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the packaging lives (chart, deploy/, crds/) and the command-line tools the tests run:
- * helm and kubectl as the local platform provisions them, promtool from the Prometheus package.
+ * Where the packaging lives (chart, deploy/, crds/) and the command-line tools the tests run: helm
+ * and kubectl as the local platform provisions them, promtool from the Prometheus package.
  */
 final class Tools {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
   private Tools() {}
 
   /** The repository root (Maven passes it to the tests). */
@@ -58,10 +58,13 @@ final class Tools {
     Path home = Path.of("target/helm-home").toAbsolutePath();
     List<String> command = new ArrayList<>(List.of(platformBin("helm").toString()));
     command.addAll(List.of(args));
-    return run(command, Map.of(
-        "HELM_CACHE_HOME", home.resolve("cache").toString(),
-        "HELM_CONFIG_HOME", home.resolve("config").toString(),
-        "HELM_DATA_HOME", home.resolve("data").toString()), null);
+    return run(
+        command,
+        Map.of(
+            "HELM_CACHE_HOME", home.resolve("cache").toString(),
+            "HELM_CONFIG_HOME", home.resolve("config").toString(),
+            "HELM_DATA_HOME", home.resolve("data").toString()),
+        null);
   }
 
   static CommandResult run(List<String> command, Map<String, String> env, String stdin) {

@@ -14,22 +14,40 @@ final class ReplayOperator implements AutoCloseable {
   final int metricsPort = ReplayWorld.freePort();
 
   /**
-   * Runs with the chart's identity: a kubeconfig holding only its ServiceAccount's token, and
-   * the ROLLGUARD_* environment the chart gives the operator pod.
+   * Runs with the chart's identity: a kubeconfig holding only its ServiceAccount's token, and the
+   * ROLLGUARD_* environment the chart gives the operator pod.
    */
-  ReplayOperator(Platform platform, String logName, Path kubeconfig, Map<String, String> env, String... namespaces) {
+  ReplayOperator(
+      Platform platform,
+      String logName,
+      Path kubeconfig,
+      Map<String, String> env,
+      String... namespaces) {
     try {
-      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-jar", ReplayWorld.REPO.resolve("operator/target/rollguard-operator.jar").toString(),
-          "--kubeconfig", kubeconfig.toString(), "--namespaces", String.join(",", namespaces),
-          "--prometheus-url", platform.prometheusUrl().toString(),
-          "--metrics-port", String.valueOf(metricsPort), "--health-port", String.valueOf(ReplayWorld.freePort()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(platform.logsDir().resolve(logName + ".log").toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  ReplayWorld.REPO.resolve("operator/target/rollguard-operator.jar").toString(),
+                  "--kubeconfig",
+                  kubeconfig.toString(),
+                  "--namespaces",
+                  String.join(",", namespaces),
+                  "--prometheus-url",
+                  platform.prometheusUrl().toString(),
+                  "--metrics-port",
+                  String.valueOf(metricsPort),
+                  "--health-port",
+                  String.valueOf(ReplayWorld.freePort()))
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(
+                      platform.logsDir().resolve(logName + ".log").toFile()));
       builder.environment().putAll(env);
       process = builder.start();
       // Never outlive the test JVM.
-      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "replay-operator-exit"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(process::destroyForcibly, "replay-operator-exit"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

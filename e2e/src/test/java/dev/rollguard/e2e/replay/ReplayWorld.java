@@ -21,8 +21,8 @@ import java.util.OptionalDouble;
 
 /**
  * One scenario's world: a namespace with the checkout Deployment, its own database (so its
- * connection count is its own), the demo service following the Deployment, and what a user
- * would look at — the Rollout, its events, Prometheus and the operator's metrics.
+ * connection count is its own), the demo service following the Deployment, and what a user would
+ * look at — the Rollout, its events, Prometheus and the operator's metrics.
  */
 final class ReplayWorld implements AutoCloseable {
 
@@ -54,11 +54,24 @@ final class ReplayWorld implements AutoCloseable {
   void start(String image) {
     deploy(image);
     String jdbc = platform.jdbcUrl().replace("/postgres?", "/" + database() + "?");
-    service = new ServiceFollower(platform, namespace, "checkout",
-        REPO.resolve("e2e/demo-service/target/rollguard-demo-service.jar"), 10, jdbc);
+    service =
+        new ServiceFollower(
+            platform,
+            namespace,
+            "checkout",
+            REPO.resolve("e2e/demo-service/target/rollguard-demo-service.jar"),
+            10,
+            jdbc);
     await().atMost(TIMEOUT).until(() -> service.runningImages().equals(List.of(image, image)));
-    await().atMost(TIMEOUT).until(() -> PrometheusQuery.instant(platform.prometheusUrl(),
-        "count_over_time((" + connections + ")[1m:1s])").orElse(0) >= 3);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                PrometheusQuery.instant(
+                            platform.prometheusUrl(),
+                            "count_over_time((" + connections + ")[1m:1s])")
+                        .orElse(0)
+                    >= 3);
   }
 
   ServiceFollower service() {
@@ -66,7 +79,9 @@ final class ReplayWorld implements AutoCloseable {
   }
 
   void deploy(String image) {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: checkout, namespace: %s}
@@ -77,12 +92,19 @@ final class ReplayWorld implements AutoCloseable {
             metadata: {labels: {app: checkout}}
             spec:
               containers: [{name: checkout, image: "%s"}]
-        """.formatted(namespace, image), "apply", "-f", "-").orThrow();
+        """
+                .formatted(namespace, image),
+            "apply",
+            "-f",
+            "-")
+        .orThrow();
   }
 
   /** The Rollout with the guards of the incident: connections, the pool leak, the error rate. */
   void guard() {
-    platform.kubectlWithInput("""
+    platform
+        .kubectlWithInput(
+            """
         apiVersion: rollguard.dev/v1alpha1
         kind: Rollout
         metadata: {name: checkout, namespace: %s}
@@ -101,7 +123,12 @@ final class ReplayWorld implements AutoCloseable {
               (sum(rate(http_server_requests_seconds_count{namespace="%s",outcome="SERVER_ERROR"}[15s])) or vector(0))
                 / sum(rate(http_server_requests_seconds_count{namespace="%s"}[15s]))
             max: 0.05
-        """.formatted(namespace, connections, namespace, namespace, namespace), "apply", "-f", "-").orThrow();
+        """
+                .formatted(namespace, connections, namespace, namespace, namespace),
+            "apply",
+            "-f",
+            "-")
+        .orThrow();
     awaitPhase("Healthy");
   }
 
@@ -110,7 +137,9 @@ final class ReplayWorld implements AutoCloseable {
   }
 
   String field(String jsonPath) {
-    return platform.kubectl("get", "rollout", "checkout", "-n", namespace, "-o", "jsonpath=" + jsonPath).stdout();
+    return platform
+        .kubectl("get", "rollout", "checkout", "-n", namespace, "-o", "jsonpath=" + jsonPath)
+        .stdout();
   }
 
   void awaitPhase(String phase) {
@@ -118,8 +147,17 @@ final class ReplayWorld implements AutoCloseable {
   }
 
   String image() {
-    return platform.kubectl("get", "deployment", "checkout", "-n", namespace, "-o",
-        "jsonpath={.spec.template.spec.containers[0].image}").orThrow().stdout();
+    return platform
+        .kubectl(
+            "get",
+            "deployment",
+            "checkout",
+            "-n",
+            namespace,
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}")
+        .orThrow()
+        .stdout();
   }
 
   double value(String query) {
@@ -128,7 +166,8 @@ final class ReplayWorld implements AutoCloseable {
 
   List<Event> events() {
     return platform.client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> "Rollout".equals(e.getInvolvedObject().getKind())).toList();
+        .filter(e -> "Rollout".equals(e.getInvolvedObject().getKind()))
+        .toList();
   }
 
   List<String> eventReasons() {
@@ -137,10 +176,17 @@ final class ReplayWorld implements AutoCloseable {
 
   static OptionalDouble operatorMetric(int port, String name, String namespace) {
     try {
-      String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-          + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      return body.lines().filter(l -> l.startsWith(name + "{") && l.contains("namespace=\"" + namespace + "\""))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).reduce(Double::sum);
+      String body =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return body.lines()
+          .filter(l -> l.startsWith(name + "{") && l.contains("namespace=\"" + namespace + "\""))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+          .reduce(Double::sum);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

@@ -26,11 +26,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * kwok makes pods Ready but runs no container, so this runs them: for every Ready pod of the
- * app, a local process of the demo service with that pod's image (its tag picks good, leaking
- * or failing behaviour), scraped by Prometheus and kept busy by a steady load. When a pod goes
- * away, its process stops and its database sessions with it. Connections, errors and recovery
- * are therefore real.
+ * kwok makes pods Ready but runs no container, so this runs them: for every Ready pod of the app, a
+ * local process of the demo service with that pod's image (its tag picks good, leaking or failing
+ * behaviour), scraped by Prometheus and kept busy by a steady load. When a pod goes away, its
+ * process stops and its database sessions with it. Connections, errors and recovery are therefore
+ * real.
  */
 public final class ServiceFollower implements AutoCloseable {
 
@@ -43,13 +43,19 @@ public final class ServiceFollower implements AutoCloseable {
   private final String jdbcUrl;
   private final Map<String, Instance> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newScheduledThreadPool(2);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Thread killOnExit = new Thread(this::stopAll, "service-follower-exit");
   private volatile boolean closing;
 
   private record Instance(String pod, String image, Process process, int port) {}
 
-  public ServiceFollower(Platform platform, String namespace, String app, Path jar, int requestsPerSecond,
+  public ServiceFollower(
+      Platform platform,
+      String namespace,
+      String app,
+      Path jar,
+      int requestsPerSecond,
       String jdbcUrl) {
     this.platform = platform;
     this.namespace = namespace;
@@ -73,10 +79,12 @@ public final class ServiceFollower implements AutoCloseable {
     }
     try {
       Set<String> ready = new HashSet<>();
-      for (Pod pod : platform.client().pods().inNamespace(namespace).withLabel("app", app).list().getItems()) {
+      for (Pod pod :
+          platform.client().pods().inNamespace(namespace).withLabel("app", app).list().getItems()) {
         if (isReady(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
           ready.add(pod.getMetadata().getName());
-          running.computeIfAbsent(pod.getMetadata().getName(),
+          running.computeIfAbsent(
+              pod.getMetadata().getName(),
               name -> start(name, pod.getSpec().getContainers().get(0).getImage()));
         }
       }
@@ -89,14 +97,33 @@ public final class ServiceFollower implements AutoCloseable {
   private Instance start(String pod, String image) {
     try {
       Path log = platform.logsDir().resolve("service-" + pod + ".log");
-      ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar",
-          jar.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE);
-      builder.environment().putAll(Map.of("IMAGE", image, "JDBC_URL", jdbcUrl, "APP", app, "POD", pod,
-          "PORT", "0", "POOL_SIZE", "30"));
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.PIPE);
+      builder
+          .environment()
+          .putAll(
+              Map.of(
+                  "IMAGE",
+                  image,
+                  "JDBC_URL",
+                  jdbcUrl,
+                  "APP",
+                  app,
+                  "POD",
+                  pod,
+                  "PORT",
+                  "0",
+                  "POOL_SIZE",
+                  "30"));
       Process process = builder.start();
       process.getOutputStream().close();
       int port = readPort(process, log);
-      platform.addScrapeTarget("service-" + pod, "127.0.0.1:" + port,
+      platform.addScrapeTarget(
+          "service-" + pod,
+          "127.0.0.1:" + port,
           Map.of("job", app, "namespace", namespace, "pod", pod));
       return new Instance(pod, image, process, port);
     } catch (IOException e) {
@@ -105,7 +132,8 @@ public final class ServiceFollower implements AutoCloseable {
   }
 
   private int readPort(Process process, Path log) throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
     String line;
     while ((line = reader.readLine()) != null) {
@@ -114,7 +142,7 @@ public final class ServiceFollower implements AutoCloseable {
       if (m.find()) {
         Files.writeString(log, seen.toString());
         // Keep draining its output so the process never blocks on a full pipe.
-        Thread drain = new Thread(() -> reader.lines().forEach(l -> { }), "service-output");
+        Thread drain = new Thread(() -> reader.lines().forEach(l -> {}), "service-output");
         drain.setDaemon(true);
         drain.start();
         return Integer.parseInt(m.group(1));
@@ -140,13 +168,17 @@ public final class ServiceFollower implements AutoCloseable {
 
   private void load() {
     for (Instance instance : running.values()) {
-      http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + "/checkout"))
-          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
+      http.sendAsync(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + "/checkout"))
+              .timeout(Duration.ofSeconds(3))
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
     }
   }
 
   private static boolean isReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }

@@ -31,10 +31,13 @@ public final class ChangeApplier {
   private final Consumer<Change> beforeChange;
 
   /**
-   * {@code beforeChange} sees every change before it is made; restart tests make it throw to
-   * stop the operator between deciding and acting.
+   * {@code beforeChange} sees every change before it is made; restart tests make it throw to stop
+   * the operator between deciding and acting.
    */
-  public ChangeApplier(KubernetesClient client, RevisionStore revisions, TemplateRestorer restorer,
+  public ChangeApplier(
+      KubernetesClient client,
+      RevisionStore revisions,
+      TemplateRestorer restorer,
       Consumer<Change> beforeChange) {
     this.client = client;
     this.revisions = revisions;
@@ -60,23 +63,36 @@ public final class ChangeApplier {
   }
 
   private void saveStable(Rollout rollout, Deployment deployment, Change.SaveStableRevision save) {
-    PodTemplateSpec template = save.fromReplicaSet().isPresent()
-        ? replicaSetTemplate(deployment, save.fromReplicaSet().get())
-        : deployment.getSpec().getTemplate();
+    PodTemplateSpec template =
+        save.fromReplicaSet().isPresent()
+            ? replicaSetTemplate(deployment, save.fromReplicaSet().get())
+            : deployment.getSpec().getTemplate();
     String hash = PodTemplates.hash(template);
     if (!hash.equals(save.hash())) {
-      throw new IllegalStateException((save.fromReplicaSet().isPresent()
-          ? "ReplicaSet " + save.fromReplicaSet().get() : "Deployment") + " changed to " + hash + " while saving "
-          + save.hash() + "; deciding again");
+      throw new IllegalStateException(
+          (save.fromReplicaSet().isPresent()
+                  ? "ReplicaSet " + save.fromReplicaSet().get()
+                  : "Deployment")
+              + " changed to "
+              + hash
+              + " while saving "
+              + save.hash()
+              + "; deciding again");
     }
     revisions.save(rollout, save.controllerRevision(), save.hash(), template);
   }
 
   private PodTemplateSpec replicaSetTemplate(Deployment deployment, String name) {
-    ReplicaSet replicaSet = client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace())
-        .withName(name).get();
+    ReplicaSet replicaSet =
+        client
+            .apps()
+            .replicaSets()
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withName(name)
+            .get();
     if (replicaSet == null) {
-      throw new IllegalStateException("ReplicaSet " + name + " of the previous revision is gone; deciding again");
+      throw new IllegalStateException(
+          "ReplicaSet " + name + " of the previous revision is gone; deciding again");
     }
     PodTemplateSpec template = replicaSet.getSpec().getTemplate();
     // The ReplicaSet's own label is not part of the Deployment's template.
@@ -88,11 +104,18 @@ public final class ChangeApplier {
 
   private void restore(Rollout rollout, Deployment deployment, Change.RestoreTemplate restore) {
     try {
-      var stable = revisions.load(rollout.getMetadata().getNamespace(), restore.controllerRevision());
+      var stable =
+          revisions.load(rollout.getMetadata().getNamespace(), restore.controllerRevision());
       restorer.restore(deployment, deployment.getSpec().getTemplate(), stable, restore.cause());
     } catch (RuntimeException e) {
-      throw new RollbackFailedException("rollback of Deployment " + deployment.getMetadata().getName() + " to "
-          + restore.hash() + " failed: " + e.getMessage(), e);
+      throw new RollbackFailedException(
+          "rollback of Deployment "
+              + deployment.getMetadata().getName()
+              + " to "
+              + restore.hash()
+              + " failed: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -104,11 +127,15 @@ public final class ChangeApplier {
     // A JSON merge patch removes keys whose value is null; a plain mapper keeps those nulls.
     String patch;
     try {
-      patch = new ObjectMapper().writeValueAsString(Map.of("metadata", Map.of("annotations", annotations)));
+      patch =
+          new ObjectMapper()
+              .writeValueAsString(Map.of("metadata", Map.of("annotations", annotations)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
+    client
+        .resources(Rollout.class)
+        .inNamespace(rollout.getMetadata().getNamespace())
         .withName(rollout.getMetadata().getName())
         .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(), patch);
   }

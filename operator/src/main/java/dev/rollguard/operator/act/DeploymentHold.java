@@ -11,10 +11,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Rollguard's hold on a Deployment: {@code spec.paused} plus an annotation saying it is ours
- * and which failed revision it holds back. Only {@code paused} and that annotation are
- * touched, with Rollguard's field manager, so a GitOps controller applying the rest of the
- * Deployment does not fight over them.
+ * Rollguard's hold on a Deployment: {@code spec.paused} plus an annotation saying it is ours and
+ * which failed revision it holds back. Only {@code paused} and that annotation are touched, with
+ * Rollguard's field manager, so a GitOps controller applying the rest of the Deployment does not
+ * fight over them.
  */
 public final class DeploymentHold {
 
@@ -33,16 +33,24 @@ public final class DeploymentHold {
     patch(client, deployment, false, null);
   }
 
-  private static void patch(KubernetesClient client, Deployment deployment, boolean paused, String held) {
+  private static void patch(
+      KubernetesClient client, Deployment deployment, boolean paused, String held) {
     Map<String, Object> annotations = new HashMap<>();
     annotations.put(WorkloadState.HELD_REVISION, held);
-    Map<String, Object> body = Map.of("metadata", Map.of("annotations", annotations),
-        "spec", Map.of("paused", paused));
+    Map<String, Object> body =
+        Map.of("metadata", Map.of("annotations", annotations), "spec", Map.of("paused", paused));
     try {
-      client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
+      client
+          .apps()
+          .deployments()
+          .inNamespace(deployment.getMetadata().getNamespace())
           .withName(deployment.getMetadata().getName())
-          .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
-              .withFieldManager(TemplateRestorer.FIELD_MANAGER).build(), new ObjectMapper().writeValueAsString(body));
+          .patch(
+              new PatchContext.Builder()
+                  .withPatchType(PatchType.JSON_MERGE)
+                  .withFieldManager(TemplateRestorer.FIELD_MANAGER)
+                  .build(),
+              new ObjectMapper().writeValueAsString(body));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
 import java.util.Optional;
 
-/** Sends a decision's notices (events, counters) once the status recording the decision is written. */
+/**
+ * Sends a decision's notices (events, counters) once the status recording the decision is written.
+ */
 public final class NoticeSender {
 
   private final EventRecorder events;
@@ -26,11 +28,20 @@ public final class NoticeSender {
       if (notice instanceof Notice.Event event) {
         events.record(rollout, event.warning(), event.reason(), event.message());
         if (event.alsoOnWorkload()) {
-          deployment.ifPresent(d -> events.record(d, event.warning(), event.reason(),
-              "Rollout " + name + ": " + event.message()));
+          deployment.ifPresent(
+              d ->
+                  events.record(
+                      d,
+                      event.warning(),
+                      event.reason(),
+                      "Rollout " + name + ": " + event.message()));
         }
       } else if (notice instanceof Notice.RollbackCounted count) {
-        metrics.rollbackPerformed(namespace, name, count.guard(), RollbackSpec.Mode.valueOf(count.mode()),
+        metrics.rollbackPerformed(
+            namespace,
+            name,
+            count.guard(),
+            RollbackSpec.Mode.valueOf(count.mode()),
             count.detection());
       } else if (notice instanceof Notice.PromotionCounted) {
         metrics.promoted(namespace, name);

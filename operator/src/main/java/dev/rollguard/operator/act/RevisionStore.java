@@ -29,40 +29,50 @@ public final class RevisionStore {
   /** Saves the template under {@code name}; saving the same revision again is a no-op. */
   public void save(Rollout rollout, String name, String hash, PodTemplateSpec template) {
     String namespace = rollout.getMetadata().getNamespace();
-    ControllerRevision revision = new ControllerRevisionBuilder()
-        .withNewMetadata()
-          .withName(name)
-          .withNamespace(namespace)
-          .addToLabels(ROLLOUT_LABEL, rollout.getMetadata().getName())
-          .addToLabels(HASH_LABEL, hash)
-          .addToOwnerReferences(new OwnerReferenceBuilder()
-              .withApiVersion(rollout.getApiVersion())
-              .withKind(rollout.getKind())
-              .withName(rollout.getMetadata().getName())
-              .withUid(rollout.getMetadata().getUid())
-              .build())
-        .endMetadata()
-        .withRevision(System.currentTimeMillis() / 1000)
-        .withData(Map.of("template", Serialization.jsonMapper().convertValue(template, Map.class)))
-        .build();
+    ControllerRevision revision =
+        new ControllerRevisionBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .addToLabels(ROLLOUT_LABEL, rollout.getMetadata().getName())
+            .addToLabels(HASH_LABEL, hash)
+            .addToOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(rollout.getApiVersion())
+                    .withKind(rollout.getKind())
+                    .withName(rollout.getMetadata().getName())
+                    .withUid(rollout.getMetadata().getUid())
+                    .build())
+            .endMetadata()
+            .withRevision(System.currentTimeMillis() / 1000)
+            .withData(
+                Map.of("template", Serialization.jsonMapper().convertValue(template, Map.class)))
+            .build();
     try {
       client.apps().controllerRevisions().inNamespace(namespace).resource(revision).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      // Already saved (a retry after a restart): the name holds the hash, so it is the same template.
+      // Already saved (a retry after a restart): the name holds the hash, so it is the same
+      // template.
     }
   }
 
   /** The template saved under {@code name}; fails loudly when it is gone, never guesses. */
   public PodTemplateSpec load(String namespace, String name) {
-    ControllerRevision revision = client.apps().controllerRevisions().inNamespace(namespace).withName(name).get();
+    ControllerRevision revision =
+        client.apps().controllerRevisions().inNamespace(namespace).withName(name).get();
     if (revision == null || revision.getData() == null) {
-      throw new IllegalStateException("ControllerRevision " + namespace + "/" + name
-          + " holding the stable template is missing; cannot roll back");
+      throw new IllegalStateException(
+          "ControllerRevision "
+              + namespace
+              + "/"
+              + name
+              + " holding the stable template is missing; cannot roll back");
     }
-    Object template = Serialization.jsonMapper().convertValue(revision.getData(), Map.class).get("template");
+    Object template =
+        Serialization.jsonMapper().convertValue(revision.getData(), Map.class).get("template");
     return Serialization.jsonMapper().convertValue(template, PodTemplateSpec.class);
   }
 }

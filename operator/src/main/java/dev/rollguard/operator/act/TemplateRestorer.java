@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Restores a stable pod template into the guarded Deployment, as {@code kubectl rollout undo}
- * would, but to the revision that proved stable. Only the template changes; the Deployment
- * stays the user's (replicas, strategy, labels untouched).
+ * would, but to the revision that proved stable. Only the template changes; the Deployment stays
+ * the user's (replicas, strategy, labels untouched).
  */
 public final class TemplateRestorer {
 
@@ -27,20 +27,47 @@ public final class TemplateRestorer {
 
   /**
    * Replaces {@code running} by {@code stable}. The JSON patch first tests that the Deployment
-   * still runs {@code running}: if someone deployed meanwhile, the API server refuses (422) and
-   * the next reconcile sees the newer revision instead of rolling it back blindly.
+   * still runs {@code running}: if someone deployed meanwhile, the API server refuses (422) and the
+   * next reconcile sees the newer revision instead of rolling it back blindly.
    */
-  public void restore(Deployment deployment, PodTemplateSpec running, PodTemplateSpec stable, String cause) {
+  public void restore(
+      Deployment deployment, PodTemplateSpec running, PodTemplateSpec stable, String cause) {
     var mapper = Serialization.jsonMapper();
-    List<Map<String, Object>> patch = List.of(
-        Map.of("op", "test", "path", "/spec/template", "value", mapper.convertValue(running, Map.class)),
-        Map.of("op", "replace", "path", "/spec/template", "value", mapper.convertValue(stable, Map.class)));
-    var resource = client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
-        .withName(deployment.getMetadata().getName());
-    resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER).build(),
+    List<Map<String, Object>> patch =
+        List.of(
+            Map.of(
+                "op",
+                "test",
+                "path",
+                "/spec/template",
+                "value",
+                mapper.convertValue(running, Map.class)),
+            Map.of(
+                "op",
+                "replace",
+                "path",
+                "/spec/template",
+                "value",
+                mapper.convertValue(stable, Map.class)));
+    var resource =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withName(deployment.getMetadata().getName());
+    resource.patch(
+        new PatchContext.Builder()
+            .withPatchType(PatchType.JSON)
+            .withFieldManager(FIELD_MANAGER)
+            .build(),
         Serialization.asJson(patch));
     // The cause shows in `kubectl rollout history`; it is metadata, so it is not a new revision.
-    resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(FIELD_MANAGER)
-        .build(), Serialization.asJson(Map.of("metadata", Map.of("annotations", Map.of(CHANGE_CAUSE, cause)))));
+    resource.patch(
+        new PatchContext.Builder()
+            .withPatchType(PatchType.JSON_MERGE)
+            .withFieldManager(FIELD_MANAGER)
+            .build(),
+        Serialization.asJson(
+            Map.of("metadata", Map.of("annotations", Map.of(CHANGE_CAUSE, cause)))));
   }
 }

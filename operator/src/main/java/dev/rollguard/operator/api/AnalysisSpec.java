@@ -6,14 +6,17 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Defaults are applied by the API server (CRD defaults) and again here for objects built in code. */
+/**
+ * Defaults are applied by the API server (CRD defaults) and again here for objects built in code.
+ */
 public class AnalysisSpec {
 
   @Default("30s")
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
-  @JsonPropertyDescription("Wait after a new revision starts before the first measurement. Default 30s.")
+  @JsonPropertyDescription(
+      "Wait after a new revision starts before the first measurement. Default 30s.")
   public String initialDelay = "30s";
 
   @Default("15s")
@@ -29,21 +32,25 @@ public class AnalysisSpec {
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
   @ValidationRule(value = Durations.POSITIVE_RULE, message = Durations.POSITIVE_MESSAGE)
-  @JsonPropertyDescription("Breach-free time after which an available revision is promoted to stable. Default 10m.")
+  @JsonPropertyDescription(
+      "Breach-free time after which an available revision is promoted to stable. Default 10m.")
   public String bakeTime = "10m";
 
   @Default("2")
   @Min(1)
-  @JsonPropertyDescription("Consecutive breaching measurements of one guard that trigger a rollback. Default 2.")
+  @JsonPropertyDescription(
+      "Consecutive breaching measurements of one guard that trigger a rollback. Default 2.")
   public Integer failureLimit = 2;
 
   @Default("4")
   @Min(1)
-  @JsonPropertyDescription("Consecutive measurements without data after which it is reported (and, with onInconclusive: Rollback, rolled back). Default 4.")
+  @JsonPropertyDescription(
+      "Consecutive measurements without data after which it is reported (and, with onInconclusive: Rollback, rolled back). Default 4.")
   public Integer inconclusiveLimit = 4;
 
   @Default("Hold")
-  @JsonPropertyDescription("Hold: never roll back on missing data, keep analysing. Rollback: roll back after inconclusiveLimit. Default Hold.")
+  @JsonPropertyDescription(
+      "Hold: never roll back on missing data, keep analysing. Rollback: roll back after inconclusiveLimit. Default Hold.")
   public InconclusivePolicy onInconclusive = InconclusivePolicy.Hold;
 
   @Default("10m")
@@ -57,8 +64,12 @@ public class AnalysisSpec {
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @ValidationRule(value = Durations.RANGE_RULE, message = Durations.RANGE_MESSAGE)
-  @JsonPropertyDescription("Keep guarding a promoted revision this long; a breach in the window rolls back to the previous stable revision. Default: not guarded after promotion.")
+  @JsonPropertyDescription(
+      "Keep guarding a promoted revision this long; a breach in the window rolls back to the previous stable revision. Default: not guarded after promotion.")
   public String postPromotionWindow;
 
-  public enum InconclusivePolicy { Hold, Rollback }
+  public enum InconclusivePolicy {
+    Hold,
+    Rollback
+  }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AnalysisStatus {
 
-  @JsonPropertyDescription("Analysis: the new revision is being judged. PostPromotion: the promoted revision is still guarded. Recovery: the stable revision is checked after a rollback.")
+  @JsonPropertyDescription(
+      "Analysis: the new revision is being judged. PostPromotion: the promoted revision is still guarded. Recovery: the stable revision is checked after a rollback.")
   public Kind kind;
 
   @JsonPropertyDescription("Hash of the revision under analysis.")
@@ -24,8 +25,13 @@ public class AnalysisStatus {
 
   public List<GuardStatus> guards = new ArrayList<>();
 
-  @JsonPropertyDescription("End of the post-promotion window, while the promoted revision is still guarded.")
+  @JsonPropertyDescription(
+      "End of the post-promotion window, while the promoted revision is still guarded.")
   public String guardedUntil;
 
-  public enum Kind { Analysis, PostPromotion, Recovery }
+  public enum Kind {
+    Analysis,
+    PostPromotion,
+    Recovery
+  }
 }

@@ -8,11 +8,12 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * A trend guard: fit the guard's values over {@code window} and breach when the trend reaches
- * the limit within {@code within} — before the pool or the database runs out.
+ * A trend guard: fit the guard's values over {@code window} and breach when the trend reaches the
+ * limit within {@code within} — before the pool or the database runs out.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.limit) != has(self.limitQuery)",
+@ValidationRule(
+    value = "has(self.limit) != has(self.limitQuery)",
     message = "exhaustion needs exactly one of limit or limitQuery")
 public class ExhaustionSpec {
 

@@ -8,22 +8,27 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.max) || has(self.min) || has(self.maxIncrease) || has(self.exhaustion)",
+@ValidationRule(
+    value = "has(self.max) || has(self.min) || has(self.maxIncrease) || has(self.exhaustion)",
     message = "a guard needs at least one bound: max, min, maxIncrease or exhaustion")
-@ValidationRule(value = "!has(self.min) || !has(self.max) || self.min <= self.max",
-    message = "min must not be greater than max", fieldPath = ".min")
+@ValidationRule(
+    value = "!has(self.min) || !has(self.max) || self.min <= self.max",
+    message = "min must not be greater than max",
+    fieldPath = ".min")
 public class GuardSpec {
 
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
   @Size(max = 63)
-  @JsonPropertyDescription("Name of the guard, unique in the Rollout; used in status, events and metrics.")
+  @JsonPropertyDescription(
+      "Name of the guard, unique in the Rollout; used in status, events and metrics.")
   public String name;
 
   @Required
   @Size(min = 1, max = 4096)
   @ValidationRule(value = "self.trim() != ''", message = "query must not be blank")
-  @JsonPropertyDescription("PromQL expression returning one number (a scalar or a one-element vector).")
+  @JsonPropertyDescription(
+      "PromQL expression returning one number (a scalar or a one-element vector).")
   public String query;
 
   @JsonPropertyDescription("Breach when the value is above this.")
@@ -34,10 +39,12 @@ public class GuardSpec {
 
   @Size(max = 32)
   @Pattern("^([0-9]+(\\.[0-9]+)?%|\\+[0-9]+(\\.[0-9]+)?)$")
-  @JsonPropertyDescription("Breach when the value exceeds the baseline measured just before the deploy by more than this: \"50%\" (relative) or \"+40\" (absolute).")
+  @JsonPropertyDescription(
+      "Breach when the value exceeds the baseline measured just before the deploy by more than this: \"50%\" (relative) or \"+40\" (absolute).")
   public String maxIncrease;
 
-  @JsonPropertyDescription("Trend bound: breach when the values, fitted over window, are projected to reach the limit within the given time.")
+  @JsonPropertyDescription(
+      "Trend bound: breach when the values, fitted over window, are projected to reach the limit within the given time.")
   public ExhaustionSpec exhaustion;
 
   public GuardSpec() {}

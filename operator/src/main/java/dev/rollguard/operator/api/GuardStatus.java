@@ -32,5 +32,10 @@ public class GuardStatus {
   @JsonPropertyDescription("Evaluation time of the latest measurement.")
   public String at;
 
-  public enum Verdict { Pending, Pass, Breach, Inconclusive }
+  public enum Verdict {
+    Pending,
+    Pass,
+    Breach,
+    Inconclusive
+  }
 }

@@ -18,5 +18,17 @@ public class HistoryEntry {
     this.message = message;
   }
 
-  public enum Type { Adopted, Deployed, Breached, Inconclusive, RollbackDecided, RolledBack, Recovered, NotRecovered, Promoted, Held, Retried }
+  public enum Type {
+    Adopted,
+    Deployed,
+    Breached,
+    Inconclusive,
+    RollbackDecided,
+    RolledBack,
+    Recovered,
+    NotRecovered,
+    Promoted,
+    Held,
+    Retried
+  }
 }

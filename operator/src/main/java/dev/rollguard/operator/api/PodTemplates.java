@@ -19,14 +19,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A revision is a pod template, known by the hash of its canonical form: keys sorted, empty
- * values and the ReplicaSet's own pod-template-hash label dropped. Templates that differ only
- * in field order or in empty-versus-missing fields are the same revision.
+ * A revision is a pod template, known by the hash of its canonical form: keys sorted, empty values
+ * and the ReplicaSet's own pod-template-hash label dropped. Templates that differ only in field
+ * order or in empty-versus-missing fields are the same revision.
  */
 public final class PodTemplates {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final int HASH_LENGTH = 10;
 
   private PodTemplates() {}
@@ -37,8 +37,9 @@ public final class PodTemplates {
       labels.remove("pod-template-hash");
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(JSON.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(JSON.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
     } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot hash a pod template", e);
@@ -61,7 +62,9 @@ public final class PodTemplates {
     }
   }
 
-  /** Sorted keys, no nulls, no empty objects, arrays or strings; returns null when nothing is left. */
+  /**
+   * Sorted keys, no nulls, no empty objects, arrays or strings; returns null when nothing is left.
+   */
   private static JsonNode canonical(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return null;
@@ -84,11 +87,12 @@ public final class PodTemplates {
     }
     if (node.isArray()) {
       ArrayNode result = JsonNodeFactory.instance.arrayNode();
-      node.forEach(element -> {
-        JsonNode value = canonical(element);
-        // Keep positions: an empty element inside a list still counts as an element.
-        result.add(value != null ? value : JsonNodeFactory.instance.objectNode());
-      });
+      node.forEach(
+          element -> {
+            JsonNode value = canonical(element);
+            // Keep positions: an empty element inside a list still counts as an element.
+            result.add(value != null ? value : JsonNodeFactory.instance.objectNode());
+          });
       return result.isEmpty() ? null : result;
     }
     if (node.isTextual() && node.asText().isEmpty()) {

@@ -11,7 +11,8 @@ public class PrometheusSpec {
 
   @Size(max = 2048)
   @Pattern("^https?://.+")
-  @JsonPropertyDescription("Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring.svc:9090.")
+  @JsonPropertyDescription(
+      "Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring.svc:9090.")
   public String address;
 
   @Size(max = Durations.MAX_LENGTH)
@@ -21,6 +22,7 @@ public class PrometheusSpec {
   @JsonPropertyDescription("Time limit of one query, e.g. 5s. Default 5s.")
   public String timeout;
 
-  @JsonPropertyDescription("A Secret key in the Rollout's namespace holding a bearer token for Prometheus.")
+  @JsonPropertyDescription(
+      "A Secret key in the Rollout's namespace holding a bearer token for Prometheus.")
   public SecretKeyRef bearerTokenSecretRef;
 }

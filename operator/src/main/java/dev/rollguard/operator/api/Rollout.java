@@ -11,15 +11,29 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Rollout.GROUP)
 @Version(Rollout.VERSION)
 @ShortNames("rg")
-@AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.workloadRef.name",
+@AdditionalPrinterColumn(
+    name = "Target",
+    jsonPath = ".spec.workloadRef.name",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Current", jsonPath = ".status.currentRevision.images[0]",
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Stable", jsonPath = ".status.stableRevision.images[0]",
+@AdditionalPrinterColumn(
+    name = "Current",
+    jsonPath = ".status.currentRevision.images[0]",
     type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+    name = "Stable",
+    jsonPath = ".status.stableRevision.images[0]",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Message",
+    jsonPath = ".status.message",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
 

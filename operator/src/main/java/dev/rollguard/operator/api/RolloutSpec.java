@@ -12,7 +12,8 @@ import java.util.List;
 public class RolloutSpec {
 
   @Required
-  @JsonPropertyDescription("The Deployment to guard, in the Rollout's namespace. Rollguard never owns or replaces it.")
+  @JsonPropertyDescription(
+      "The Deployment to guard, in the Rollout's namespace. Rollguard never owns or replaces it.")
   public WorkloadRef workloadRef;
 
   @JsonPropertyDescription("Where to query metrics. Defaults to the operator's --prometheus-url.")
@@ -23,7 +24,9 @@ public class RolloutSpec {
 
   @Required
   @Size(min = 1, max = 20)
-  @ValidationRule(value = "self.all(g, self.exists_one(h, h.name == g.name))", message = "guard names must be unique")
+  @ValidationRule(
+      value = "self.all(g, self.exists_one(h, h.name == g.name))",
+      message = "guard names must be unique")
   @JsonPropertyDescription("Metrics that must stay within bounds after a deploy; at least one.")
   public List<GuardSpec> guards = new ArrayList<>();
 

@@ -6,16 +6,21 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Written only by the operator. Every decision Rollguard takes is derived from, and recorded in, this. */
+/**
+ * Written only by the operator. Every decision Rollguard takes is derived from, and recorded in,
+ * this.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutStatus {
 
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Pending | Analysing | Healthy | RollingBack | RolledBack | Holding | Error")
+  @JsonPropertyDescription(
+      "Pending | Analysing | Healthy | RollingBack | RolledBack | Holding | Error")
   public Phase phase;
 
-  @JsonPropertyDescription("The decision core's stage: Adopting | Analysing | RollingBack | VerifyingRecovery | RolledBack | NotRecovered | GuardingAfterPromotion | Stable | Holding | Conflict | WorkloadMissing | InvalidSpec")
+  @JsonPropertyDescription(
+      "The decision core's stage: Adopting | Analysing | RollingBack | VerifyingRecovery | RolledBack | NotRecovered | GuardingAfterPromotion | Stable | Holding | Conflict | WorkloadMissing | InvalidSpec")
   public Stage stage;
 
   @JsonPropertyDescription("The last decision, in one line.")
@@ -27,16 +32,20 @@ public class RolloutStatus {
   @JsonPropertyDescription("The last revision that proved stable; rollbacks restore it.")
   public Revision stableRevision;
 
-  @JsonPropertyDescription("The stable revision before the last promotion, kept while the post-promotion window runs.")
+  @JsonPropertyDescription(
+      "The stable revision before the last promotion, kept while the post-promotion window runs.")
   public Revision previousStableRevision;
 
-  @JsonPropertyDescription("Analysis of the current revision, or the recovery check after a rollback.")
+  @JsonPropertyDescription(
+      "Analysis of the current revision, or the recovery check after a rollback.")
   public AnalysisStatus analysis;
 
-  @JsonPropertyDescription("A rollback that was decided and not yet completed (decided first, then acted on).")
+  @JsonPropertyDescription(
+      "A rollback that was decided and not yet completed (decided first, then acted on).")
   public PendingRollback pendingRollback;
 
-  @JsonPropertyDescription("A failed revision applied again and held back (the Deployment is paused), if any.")
+  @JsonPropertyDescription(
+      "A failed revision applied again and held back (the Deployment is paused), if any.")
   public String heldRevision;
 
   @JsonPropertyDescription("Revisions that breached a guard and were rolled back.")
@@ -47,5 +56,13 @@ public class RolloutStatus {
 
   public List<Condition> conditions = new ArrayList<>();
 
-  public enum Phase { Pending, Analysing, Healthy, RollingBack, RolledBack, Holding, Error }
+  public enum Phase {
+    Pending,
+    Analysing,
+    Healthy,
+    RollingBack,
+    RolledBack,
+    Holding,
+    Error
+  }
 }

@@ -3,9 +3,9 @@ package dev.rollguard.operator.api;
 import dev.rollguard.operator.api.RolloutStatus.Phase;
 
 /**
- * Where a Rollout stands in guarding its Deployment. The decision core derives it from the
- * status, runs the one handler of that stage, and writes phase and conditions from the stage it
- * ends in. {@link #phase()} is the coarse summary that {@code kubectl get} shows.
+ * Where a Rollout stands in guarding its Deployment. The decision core derives it from the status,
+ * runs the one handler of that stage, and writes phase and conditions from the stage it ends in.
+ * {@link #phase()} is the coarse summary that {@code kubectl get} shows.
  */
 public enum Stage {
   /** First sight of the Deployment: its proven revision becomes stable. */

@@ -7,8 +7,10 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-@ValidationRule(value = "self.apiVersion == 'apps/v1' && self.kind == 'Deployment'",
-    message = "workloadRef must be an apps/v1 Deployment", fieldPath = ".kind")
+@ValidationRule(
+    value = "self.apiVersion == 'apps/v1' && self.kind == 'Deployment'",
+    message = "workloadRef must be an apps/v1 Deployment",
+    fieldPath = ".kind")
 public class WorkloadRef {
 
   @Default("apps/v1")

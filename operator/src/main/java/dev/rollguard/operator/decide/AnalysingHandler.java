@@ -17,10 +17,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Stage Analysing: a new revision runs. Its baseline is measured as it was just before the
- * deploy, then every guard every interval; {@code failureLimit} consecutive breaches of one
- * guard (or the progress deadline) decide a rollback, a clean available revision is promoted
- * after the bake time. The promote and rollback requests act here.
+ * Stage Analysing: a new revision runs. Its baseline is measured as it was just before the deploy,
+ * then every guard every interval; {@code failureLimit} consecutive breaches of one guard (or the
+ * progress deadline) decide a rollback, a clean available revision is promoted after the bake time.
+ * The promote and rollback requests act here.
  */
 final class AnalysingHandler implements StageHandler {
 
@@ -42,26 +42,46 @@ final class AnalysingHandler implements StageHandler {
     GuardRound.sync(analysis, ctx.spec.guards);
     ctx.status.analysis = analysis;
     AnalysisSettings settings = ctx.settings();
-    String message = "analysing " + describe(revision) + ": first measurement after "
-        + Times.words(settings.initialDelay()) + ", then every " + Times.words(settings.interval())
-        + "; promoted after " + Times.words(settings.bakeTime()) + " without breach";
+    String message =
+        "analysing "
+            + describe(revision)
+            + ": first measurement after "
+            + Times.words(settings.initialDelay())
+            + ", then every "
+            + Times.words(settings.interval())
+            + "; promoted after "
+            + Times.words(settings.bakeTime())
+            + " without breach";
     ctx.history(HistoryEntry.Type.Deployed, revision.hash, "new revision " + describe(revision));
-    ctx.normal("Deployed", "new revision " + describe(revision) + " of Deployment " + ctx.workloadName()
-        + "; " + message);
+    ctx.normal(
+        "Deployed",
+        "new revision "
+            + describe(revision)
+            + " of Deployment "
+            + ctx.workloadName()
+            + "; "
+            + message);
     return Transition.to(Stage.Analysing, "NewRevision", message);
   }
 
   @Override
   public Transition handle(DecisionContext ctx, Transition entered) {
     AnalysisStatus analysis = ctx.status.analysis;
-    if (analysis == null || analysis.kind != AnalysisStatus.Kind.Analysis
+    if (analysis == null
+        || analysis.kind != AnalysisStatus.Kind.Analysis
         || !analysis.revision.equals(ctx.status.currentRevision.hash)) {
       entered = begin(ctx, ctx.now);
       analysis = ctx.status.analysis;
     }
     Requests requests = ctx.observation.requests();
     if (requests.rollback()) {
-      return RollbackDecision.decide(ctx, ctx.status.stableRevision, "Requested", null, null, null,
+      return RollbackDecision.decide(
+          ctx,
+          ctx.status.stableRevision,
+          "Requested",
+          null,
+          null,
+          null,
           "rollback requested with the annotation " + Requests.ROLLBACK);
     }
     if (requests.promote()) {
@@ -93,9 +113,19 @@ final class AnalysingHandler implements StageHandler {
       ctx.recheckAt(deadline);
       return Optional.empty();
     }
-    return Optional.of(RollbackDecision.decide(ctx, ctx.status.stableRevision, "ProgressDeadlineExceeded", null,
-        null, null, "not available " + Times.words(ctx.settings().progressDeadline()) + " after the deploy ("
-            + workload.availability() + ")"));
+    return Optional.of(
+        RollbackDecision.decide(
+            ctx,
+            ctx.status.stableRevision,
+            "ProgressDeadlineExceeded",
+            null,
+            null,
+            null,
+            "not available "
+                + Times.words(ctx.settings().progressDeadline())
+                + " after the deploy ("
+                + workload.availability()
+                + ")"));
   }
 
   private static boolean bakedAndClean(DecisionContext ctx, AnalysisStatus analysis) {
@@ -104,7 +134,8 @@ final class AnalysingHandler implements StageHandler {
       ctx.recheckAt(bakeEnd);
       return false;
     }
-    return ctx.workload().available() && !analysis.guards.isEmpty()
+    return ctx.workload().available()
+        && !analysis.guards.isEmpty()
         && analysis.guards.stream().allMatch(g -> g.verdict == Verdict.Pass);
   }
 
@@ -123,7 +154,8 @@ final class AnalysingHandler implements StageHandler {
     String message = "promoted " + describe(current) + " to stable " + why;
     ctx.history(HistoryEntry.Type.Promoted, current.hash, message);
     ctx.normal("Promoted", message);
-    return PostPromotionHandler.start(ctx, previous, Transition.to(Stage.Stable, "Promoted", message));
+    return PostPromotionHandler.start(
+        ctx, previous, Transition.to(Stage.Stable, "Promoted", message));
   }
 
   private static void scheduleNext(DecisionContext ctx, AnalysisStatus analysis) {
@@ -134,8 +166,12 @@ final class AnalysingHandler implements StageHandler {
     }
     if (baselineDue(ctx, analysis)) {
       Instant when = analysis.baselineAttemptedAt == null ? ctx.now : due;
-      ctx.measure(new MeasurementRequest(Purpose.BASELINE, analysis.revision, when,
-          Optional.of(since(ctx).minus(BASELINE_LOOKBACK))));
+      ctx.measure(
+          new MeasurementRequest(
+              Purpose.BASELINE,
+              analysis.revision,
+              when,
+              Optional.of(since(ctx).minus(BASELINE_LOOKBACK))));
       return;
     }
     ctx.measure(new MeasurementRequest(Purpose.ANALYSIS, analysis.revision, due, Optional.empty()));
@@ -150,11 +186,15 @@ final class AnalysingHandler implements StageHandler {
     if (analysis.baselineAttemptedAt == null) {
       return true;
     }
-    boolean missing = ctx.spec.guards.stream().anyMatch(spec -> {
-      GuardStatus guard = GuardRound.find(analysis, spec.name);
-      return spec.maxIncrease != null && guard != null && guard.baseline == null;
-    });
-    return missing && analysis.lastMeasuredAt != null
+    boolean missing =
+        ctx.spec.guards.stream()
+            .anyMatch(
+                spec -> {
+                  GuardStatus guard = GuardRound.find(analysis, spec.name);
+                  return spec.maxIncrease != null && guard != null && guard.baseline == null;
+                });
+    return missing
+        && analysis.lastMeasuredAt != null
         && Times.parse(analysis.lastMeasuredAt).isAfter(Times.parse(analysis.baselineAttemptedAt));
   }
 

@@ -7,8 +7,14 @@ import dev.rollguard.operator.api.RolloutSpec;
 import java.time.Duration;
 
 /** A Rollout's analysis timing and limits, parsed, with the documented defaults. */
-public record AnalysisSettings(Duration initialDelay, Duration interval, Duration bakeTime, int failureLimit,
-    int inconclusiveLimit, InconclusivePolicy onInconclusive, Duration progressDeadline,
+public record AnalysisSettings(
+    Duration initialDelay,
+    Duration interval,
+    Duration bakeTime,
+    int failureLimit,
+    int inconclusiveLimit,
+    InconclusivePolicy onInconclusive,
+    Duration progressDeadline,
     Duration postPromotionWindow) {
 
   public static AnalysisSettings of(RolloutSpec spec) {
@@ -19,10 +25,14 @@ public record AnalysisSettings(Duration initialDelay, Duration interval, Duratio
         duration(analysis.interval, defaults.interval),
         duration(analysis.bakeTime, defaults.bakeTime),
         analysis.failureLimit != null ? analysis.failureLimit : defaults.failureLimit,
-        analysis.inconclusiveLimit != null ? analysis.inconclusiveLimit : defaults.inconclusiveLimit,
+        analysis.inconclusiveLimit != null
+            ? analysis.inconclusiveLimit
+            : defaults.inconclusiveLimit,
         analysis.onInconclusive != null ? analysis.onInconclusive : defaults.onInconclusive,
         duration(analysis.progressDeadline, defaults.progressDeadline),
-        analysis.postPromotionWindow == null ? Duration.ZERO : Durations.parse(analysis.postPromotionWindow));
+        analysis.postPromotionWindow == null
+            ? Duration.ZERO
+            : Durations.parse(analysis.postPromotionWindow));
   }
 
   private static Duration duration(String value, String fallback) {

@@ -3,9 +3,8 @@ package dev.rollguard.operator.decide;
 import java.util.Optional;
 
 /**
- * A change to an object in the cluster that a decision asks for. Changes are made before the
- * status that records them is written; each is idempotent, so a restart that makes one again
- * does no harm.
+ * A change to an object in the cluster that a decision asks for. Changes are made before the status
+ * that records them is written; each is idempotent, so a restart that makes one again does no harm.
  */
 public sealed interface Change {
 
@@ -29,7 +28,8 @@ public sealed interface Change {
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof RestoreTemplate that && controllerRevision.equals(that.controllerRevision)
+      return other instanceof RestoreTemplate that
+          && controllerRevision.equals(that.controllerRevision)
           && hash.equals(that.hash);
     }
 
@@ -39,7 +39,10 @@ public sealed interface Change {
     }
   }
 
-  /** Pause the Deployment so a failed template applied again cannot roll out (marked as Rollguard's). */
+  /**
+   * Pause the Deployment so a failed template applied again cannot roll out (marked as
+   * Rollguard's).
+   */
   record HoldDeployment(String failedHash) implements Change {}
 
   /** Lift Rollguard's pause (only a pause Rollguard set). */

@@ -2,5 +2,7 @@ package dev.rollguard.operator.decide;
 
 /** The three values of a Kubernetes condition's status. */
 enum ConditionStatus {
-  True, False, Unknown
+  True,
+  False,
+  Unknown
 }

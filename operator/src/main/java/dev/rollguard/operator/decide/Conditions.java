@@ -23,10 +23,19 @@ final class Conditions {
 
   void set(ConditionType type, ConditionStatus value, String reason, String message) {
     Condition existing = find(status, type);
-    String transition = existing != null && value.name().equals(existing.getStatus())
-        ? existing.getLastTransitionTime() : now;
-    Condition updated = new ConditionBuilder().withType(type.name()).withStatus(value.name()).withReason(reason)
-        .withMessage(message).withLastTransitionTime(transition).withObservedGeneration(generation).build();
+    String transition =
+        existing != null && value.name().equals(existing.getStatus())
+            ? existing.getLastTransitionTime()
+            : now;
+    Condition updated =
+        new ConditionBuilder()
+            .withType(type.name())
+            .withStatus(value.name())
+            .withReason(reason)
+            .withMessage(message)
+            .withLastTransitionTime(transition)
+            .withObservedGeneration(generation)
+            .build();
     if (existing != null) {
       status.conditions.set(status.conditions.indexOf(existing), updated);
     } else {
@@ -39,11 +48,16 @@ final class Conditions {
   }
 
   static Condition find(RolloutStatus status, ConditionType type) {
-    return status.conditions == null ? null
-        : status.conditions.stream().filter(c -> type.name().equals(c.getType())).findFirst().orElse(null);
+    return status.conditions == null
+        ? null
+        : status.conditions.stream()
+            .filter(c -> type.name().equals(c.getType()))
+            .findFirst()
+            .orElse(null);
   }
 
-  static boolean is(RolloutStatus status, ConditionType type, ConditionStatus value, String reason) {
+  static boolean is(
+      RolloutStatus status, ConditionType type, ConditionStatus value, String reason) {
     Condition c = find(status, type);
     return c != null && value.name().equals(c.getStatus()) && reason.equals(c.getReason());
   }

@@ -8,9 +8,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What to do after one observation, in this order: make the {@code changes}, write the
- * {@code status}, then send the {@code notices}. Plus the next measurement and when to look
- * again even if nothing happens.
+ * What to do after one observation, in this order: make the {@code changes}, write the {@code
+ * status}, then send the {@code notices}. Plus the next measurement and when to look again even if
+ * nothing happens.
  */
-public record Decision(Stage stage, RolloutStatus status, List<Change> changes, List<Notice> notices,
-    Optional<MeasurementRequest> measurement, Optional<Duration> recheckAfter) {}
+public record Decision(
+    Stage stage,
+    RolloutStatus status,
+    List<Change> changes,
+    List<Notice> notices,
+    Optional<MeasurementRequest> measurement,
+    Optional<Duration> recheckAfter) {}

@@ -33,6 +33,7 @@ final class DecisionContext {
   private final List<Notice> notices = new ArrayList<>();
   private final List<Duration> rechecks = new ArrayList<>();
   private MeasurementRequest measurement;
+
   /** A measurement round was applied: MetricsAvailable follows the guards' verdicts. */
   boolean measured;
 
@@ -116,7 +117,12 @@ final class DecisionContext {
 
   Decision decision(Stage stage) {
     Optional<Duration> recheck = rechecks.stream().min(Duration::compareTo);
-    return new Decision(stage, status, List.copyOf(changes), List.copyOf(notices), Optional.ofNullable(measurement),
+    return new Decision(
+        stage,
+        status,
+        List.copyOf(changes),
+        List.copyOf(notices),
+        Optional.ofNullable(measurement),
         recheck);
   }
 

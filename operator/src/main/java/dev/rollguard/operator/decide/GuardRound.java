@@ -1,12 +1,12 @@
 package dev.rollguard.operator.decide;
 
-import dev.rollguard.operator.decide.guard.ExhaustionBound;
-import dev.rollguard.operator.decide.guard.GuardBounds;
-import dev.rollguard.operator.decide.guard.GuardEvaluation;
 import dev.rollguard.operator.api.AnalysisStatus;
 import dev.rollguard.operator.api.GuardSpec;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
+import dev.rollguard.operator.decide.guard.ExhaustionBound;
+import dev.rollguard.operator.decide.guard.GuardBounds;
+import dev.rollguard.operator.decide.guard.GuardEvaluation;
 import dev.rollguard.operator.measure.MeasurementRound;
 import dev.rollguard.operator.measure.prometheus.Measurement;
 import java.util.ArrayList;
@@ -79,13 +79,18 @@ final class GuardRound {
     analysis.lastMeasuredAt = Times.format(round.at());
   }
 
-  private static void judge(GuardStatus guard, GuardSpec spec, double value, MeasurementRound.TrendData trend) {
-    OptionalDouble baseline = guard.baseline == null ? OptionalDouble.empty() : OptionalDouble.of(guard.baseline);
+  private static void judge(
+      GuardStatus guard, GuardSpec spec, double value, MeasurementRound.TrendData trend) {
+    OptionalDouble baseline =
+        guard.baseline == null ? OptionalDouble.empty() : OptionalDouble.of(guard.baseline);
     GuardEvaluation evaluation = GuardBounds.of(spec).evaluate(value, baseline);
     if (spec.exhaustion != null) {
-      GuardEvaluation trendEvaluation = trend == null
-          ? new GuardEvaluation(Verdict.Inconclusive, "trend", spec.name + " trend: not measured")
-          : ExhaustionBound.of(spec.name, spec.exhaustion).evaluate(trend.series(), trend.limit(), trend.limitError());
+      GuardEvaluation trendEvaluation =
+          trend == null
+              ? new GuardEvaluation(
+                  Verdict.Inconclusive, "trend", spec.name + " trend: not measured")
+              : ExhaustionBound.of(spec.name, spec.exhaustion)
+                  .evaluate(trend.series(), trend.limit(), trend.limitError());
       evaluation = combine(evaluation, trendEvaluation, spec);
     }
     guard.value = value;
@@ -105,13 +110,20 @@ final class GuardRound {
     }
   }
 
-  /** Both must pass; either breaching breaches; a part without data makes the whole inconclusive. */
-  private static GuardEvaluation combine(GuardEvaluation bounds, GuardEvaluation trend, GuardSpec spec) {
+  /**
+   * Both must pass; either breaching breaches; a part without data makes the whole inconclusive.
+   */
+  private static GuardEvaluation combine(
+      GuardEvaluation bounds, GuardEvaluation trend, GuardSpec spec) {
     boolean hasBounds = spec.max != null || spec.min != null || spec.maxIncrease != null;
-    String threshold = hasBounds ? bounds.threshold() + ", " + trend.threshold() : trend.threshold();
+    String threshold =
+        hasBounds ? bounds.threshold() + ", " + trend.threshold() : trend.threshold();
     if (bounds.verdict() == Verdict.Breach || trend.verdict() == Verdict.Breach) {
-      String reason = java.util.stream.Stream.of(bounds, trend).filter(e -> e.verdict() == Verdict.Breach)
-          .map(GuardEvaluation::reason).collect(java.util.stream.Collectors.joining("; "));
+      String reason =
+          java.util.stream.Stream.of(bounds, trend)
+              .filter(e -> e.verdict() == Verdict.Breach)
+              .map(GuardEvaluation::reason)
+              .collect(java.util.stream.Collectors.joining("; "));
       return new GuardEvaluation(Verdict.Breach, threshold, reason);
     }
     if (trend.verdict() == Verdict.Inconclusive) {

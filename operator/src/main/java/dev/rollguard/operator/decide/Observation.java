@@ -12,5 +12,9 @@ import java.util.Optional;
  * @param rounds measurement rounds completed since they were last recorded
  * @param guardedBy another Rollout that already guards the same Deployment, if any
  */
-public record Observation(Rollout rollout, Optional<WorkloadState> workload, List<MeasurementRound> rounds,
-    Requests requests, Optional<String> guardedBy) {}
+public record Observation(
+    Rollout rollout,
+    Optional<WorkloadState> workload,
+    List<MeasurementRound> rounds,
+    Requests requests,
+    Optional<String> guardedBy) {}

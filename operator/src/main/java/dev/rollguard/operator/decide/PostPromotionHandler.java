@@ -11,16 +11,21 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Stage GuardingAfterPromotion: for {@code postPromotionWindow} the promoted revision is
- * measured as during analysis, and a breach rolls back to the revision that was stable before
- * it, which is kept until the window ends.
+ * Stage GuardingAfterPromotion: for {@code postPromotionWindow} the promoted revision is measured
+ * as during analysis, and a breach rolls back to the revision that was stable before it, which is
+ * kept until the window ends.
  */
 final class PostPromotionHandler implements StageHandler {
 
-  /** After a promotion: enters GuardingAfterPromotion when a window is set, else stays with {@code promoted}. */
+  /**
+   * After a promotion: enters GuardingAfterPromotion when a window is set, else stays with {@code
+   * promoted}.
+   */
   static Transition start(DecisionContext ctx, Revision previousStable, Transition promoted) {
     AnalysisStatus analysis = ctx.status.analysis;
-    if (ctx.settings().postPromotionWindow().isZero() || analysis == null || previousStable == null) {
+    if (ctx.settings().postPromotionWindow().isZero()
+        || analysis == null
+        || previousStable == null) {
       return promoted;
     }
     ctx.status.previousStableRevision = previousStable;
@@ -31,8 +36,15 @@ final class PostPromotionHandler implements StageHandler {
       guard.consecutiveInconclusive = 0;
     }
     schedule(ctx, analysis);
-    return Transition.to(Stage.GuardingAfterPromotion, promoted.reason(), promoted.message()
-        + "; still guarded until " + analysis.guardedUntil + " (a breach rolls back to " + previousStable.hash + ")",
+    return Transition.to(
+        Stage.GuardingAfterPromotion,
+        promoted.reason(),
+        promoted.message()
+            + "; still guarded until "
+            + analysis.guardedUntil
+            + " (a breach rolls back to "
+            + previousStable.hash
+            + ")",
         promoted.detail());
   }
 
@@ -40,7 +52,9 @@ final class PostPromotionHandler implements StageHandler {
   public Transition handle(DecisionContext ctx, Transition entered) {
     AnalysisStatus analysis = ctx.status.analysis;
     Revision previous = ctx.status.previousStableRevision;
-    if (analysis == null || analysis.kind != AnalysisStatus.Kind.PostPromotion || previous == null) {
+    if (analysis == null
+        || analysis.kind != AnalysisStatus.Kind.PostPromotion
+        || previous == null) {
       return Transition.to(Stage.Stable, "WindowEnded", null);
     }
     SettledHandler.ignoreRequests(ctx);
@@ -51,12 +65,18 @@ final class PostPromotionHandler implements StageHandler {
     }
     Instant until = Times.parse(analysis.guardedUntil);
     if (!ctx.now.isBefore(until)) {
-      String message = "post-promotion window ended: " + analysis.revision + " stays stable; "
-          + previous.hash + " is no longer kept";
+      String message =
+          "post-promotion window ended: "
+              + analysis.revision
+              + " stays stable; "
+              + previous.hash
+              + " is no longer kept";
       ctx.status.previousStableRevision = null;
       analysis.kind = AnalysisStatus.Kind.Analysis;
       ctx.history(HistoryEntry.Type.Promoted, analysis.revision, message);
-      return Transition.to(Stage.Stable, "WindowEnded",
+      return Transition.to(
+          Stage.Stable,
+          "WindowEnded",
           "promoted " + Revisions.describe(ctx.status.stableRevision) + "; " + message);
     }
     ctx.recheckAt(until);

@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Stage VerifyingRecovery: after a rollback the guards must come back within bounds (judged
- * against the baseline from before the failed deploy). If they do not within the progress
- * deadline, Rollguard says so loudly and stops: it never rolls back again in a loop.
+ * Stage VerifyingRecovery: after a rollback the guards must come back within bounds (judged against
+ * the baseline from before the failed deploy). If they do not within the progress deadline,
+ * Rollguard says so loudly and stops: it never rolls back again in a loop.
  */
 final class RecoveryHandler implements StageHandler {
 
@@ -50,11 +50,15 @@ final class RecoveryHandler implements StageHandler {
     }
     SettledHandler.ignoreRequests(ctx);
     GuardRound.sync(recovery, ctx.spec.guards);
-    List<MeasurementRound> rounds = ctx.observation.rounds().stream()
-        .filter(r -> r.purpose() == Purpose.RECOVERY && r.revision().equals(recovery.revision))
-        .filter(r -> recovery.lastMeasuredAt == null || r.at().isAfter(Times.parse(recovery.lastMeasuredAt)))
-        .sorted(Comparator.comparing(MeasurementRound::at))
-        .toList();
+    List<MeasurementRound> rounds =
+        ctx.observation.rounds().stream()
+            .filter(r -> r.purpose() == Purpose.RECOVERY && r.revision().equals(recovery.revision))
+            .filter(
+                r ->
+                    recovery.lastMeasuredAt == null
+                        || r.at().isAfter(Times.parse(recovery.lastMeasuredAt)))
+            .sorted(Comparator.comparing(MeasurementRound::at))
+            .toList();
     for (MeasurementRound round : rounds) {
       GuardRound.apply(recovery, ctx.spec.guards, round);
       ctx.measured = true;
@@ -72,28 +76,40 @@ final class RecoveryHandler implements StageHandler {
   }
 
   private static Transition recovered(DecisionContext ctx, AnalysisStatus recovery) {
-    String message = "guards back within bounds "
-        + Times.words(Duration.between(Times.parse(recovery.startedAt), ctx.now)) + " after the rollback: "
-        + values(recovery);
+    String message =
+        "guards back within bounds "
+            + Times.words(Duration.between(Times.parse(recovery.startedAt), ctx.now))
+            + " after the rollback: "
+            + values(recovery);
     ctx.history(HistoryEntry.Type.Recovered, recovery.revision, message);
     ctx.normal("Recovered", message);
-    return Transition.to(Stage.RolledBack, StageStatusWriter.RECOVERED, ctx.status.message + "; recovered",
-        message);
+    return Transition.to(
+        Stage.RolledBack, StageStatusWriter.RECOVERED, ctx.status.message + "; recovered", message);
   }
 
   private static Transition notRecovered(DecisionContext ctx, AnalysisStatus recovery) {
-    String message = "guards still out of bounds " + Times.words(ctx.settings().progressDeadline())
-        + " after rolling back to the stable revision " + recovery.revision + ": " + values(recovery)
-        + ". Rollguard will not roll back again; the cause may not be the deploy";
+    String message =
+        "guards still out of bounds "
+            + Times.words(ctx.settings().progressDeadline())
+            + " after rolling back to the stable revision "
+            + recovery.revision
+            + ": "
+            + values(recovery)
+            + ". Rollguard will not roll back again; the cause may not be the deploy";
     ctx.history(HistoryEntry.Type.NotRecovered, recovery.revision, message);
     ctx.warning("NotRecovered", message, true);
     return Transition.to(Stage.NotRecovered, "NotRecovered", "NOT RECOVERED: " + message, message);
   }
 
   private static String values(AnalysisStatus recovery) {
-    return recovery.guards.stream().map(g -> g.verdict == Verdict.Pass || g.verdict == Verdict.Breach
-        ? (g.reason != null ? g.reason : g.name + " = " + Numbers.format(g.value) + " (" + g.threshold + ")")
-        : g.name + ": " + (g.reason != null ? g.reason : "not measured"))
+    return recovery.guards.stream()
+        .map(
+            g ->
+                g.verdict == Verdict.Pass || g.verdict == Verdict.Breach
+                    ? (g.reason != null
+                        ? g.reason
+                        : g.name + " = " + Numbers.format(g.value) + " (" + g.threshold + ")")
+                    : g.name + ": " + (g.reason != null ? g.reason : "not measured"))
         .collect(Collectors.joining("; "));
   }
 

@@ -14,7 +14,9 @@ public record Requests(boolean promote, boolean rollback, boolean retry) {
     if (annotations == null) {
       return NONE;
     }
-    return new Requests(annotations.containsKey(PROMOTE), annotations.containsKey(ROLLBACK),
+    return new Requests(
+        annotations.containsKey(PROMOTE),
+        annotations.containsKey(ROLLBACK),
         annotations.containsKey(RETRY));
   }
 

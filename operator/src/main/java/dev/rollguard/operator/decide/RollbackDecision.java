@@ -8,20 +8,26 @@ import dev.rollguard.operator.api.Revision;
 import dev.rollguard.operator.api.Stage;
 
 /**
- * The first phase of a rollback: the decision is recorded in status (stage RollingBack) and
- * nothing else happens. The {@link RollingBackHandler} acts on it once it is persisted, so a
- * restart between the two finds the decision and completes it exactly once.
+ * The first phase of a rollback: the decision is recorded in status (stage RollingBack) and nothing
+ * else happens. The {@link RollingBackHandler} acts on it once it is persisted, so a restart
+ * between the two finds the decision and completes it exactly once.
  */
 final class RollbackDecision {
 
   private RollbackDecision() {}
 
   /**
-   * @param target the revision to return to: the stable one, or during the post-promotion
-   *     window the one that was stable before the promotion
+   * @param target the revision to return to: the stable one, or during the post-promotion window
+   *     the one that was stable before the promotion
    */
-  static Transition decide(DecisionContext ctx, Revision target, String reason, String guard, Double value,
-      String threshold, String why) {
+  static Transition decide(
+      DecisionContext ctx,
+      Revision target,
+      String reason,
+      String guard,
+      Double value,
+      String threshold,
+      String why) {
     if (target != ctx.status.stableRevision) {
       ctx.status.stableRevision = target;
     }

@@ -11,10 +11,10 @@ import dev.rollguard.operator.api.Stage;
 import java.time.Duration;
 
 /**
- * The second phase of a rollback: restore the stable template, record the failed revision,
- * then verify recovery. When the Deployment already runs the stable template (restored before
- * a restart, status not yet written) it finishes without restoring twice; when it runs
- * something else, someone deployed meanwhile and the rollback is cancelled.
+ * The second phase of a rollback: restore the stable template, record the failed revision, then
+ * verify recovery. When the Deployment already runs the stable template (restored before a restart,
+ * status not yet written) it finishes without restoring twice; when it runs something else, someone
+ * deployed meanwhile and the rollback is cancelled.
  */
 final class RollingBackHandler implements StageHandler {
 
@@ -32,14 +32,20 @@ final class RollingBackHandler implements StageHandler {
         return finishDryRun(ctx);
       }
       Revision stable = ctx.status.stableRevision;
-      ctx.change(new Change.RestoreTemplate(stable.controllerRevision, stable.hash,
-          "rollguard: rolled back to " + stable.hash + (pending.message != null ? ": " + pending.message : "")));
+      ctx.change(
+          new Change.RestoreTemplate(
+              stable.controllerRevision,
+              stable.hash,
+              "rollguard: rolled back to "
+                  + stable.hash
+                  + (pending.message != null ? ": " + pending.message : "")));
       return finish(ctx);
     }
     if (running.equals(pending.toRevision)) {
       return finish(ctx);
     }
-    String message = "rollback of " + pending.revision + " cancelled: the Deployment now runs " + running;
+    String message =
+        "rollback of " + pending.revision + " cancelled: the Deployment now runs " + running;
     ctx.status.pendingRollback = null;
     ctx.history(HistoryEntry.Type.Deployed, running, message);
     ctx.normal("RollbackCancelled", message);
@@ -53,14 +59,22 @@ final class RollingBackHandler implements StageHandler {
     Duration detection = detection(ctx, failed);
     recordFailed(ctx, pending, failed);
     ctx.notice(new Notice.RollbackCounted(counted(pending), ctx.mode(), detection));
-    String message = "rolled back " + describe(failed) + " to " + describe(stable) + " "
-        + Times.words(detection) + " after the deploy: " + pending.message;
+    String message =
+        "rolled back "
+            + describe(failed)
+            + " to "
+            + describe(stable)
+            + " "
+            + Times.words(detection)
+            + " after the deploy: "
+            + pending.message;
     ctx.status.currentRevision = copyOf(stable);
     ctx.status.currentRevision.since = ctx.nowText();
     ctx.status.pendingRollback = null;
     ctx.history(HistoryEntry.Type.RolledBack, failed.hash, message);
     ctx.warning("RolledBack", message, true);
-    return RecoveryHandler.start(ctx, Transition.to(Stage.VerifyingRecovery, pending.reason, message));
+    return RecoveryHandler.start(
+        ctx, Transition.to(Stage.VerifyingRecovery, pending.reason, message));
   }
 
   private static Transition finishDryRun(DecisionContext ctx) {
@@ -69,9 +83,16 @@ final class RollingBackHandler implements StageHandler {
     Duration detection = detection(ctx, failed);
     recordFailed(ctx, pending, failed);
     ctx.notice(new Notice.RollbackCounted(counted(pending), ctx.mode(), detection));
-    String message = "DryRun: would have rolled back " + describe(failed) + " to "
-        + describe(ctx.status.stableRevision) + " " + Times.words(detection) + " after the deploy: "
-        + pending.message + "; the Deployment was not changed";
+    String message =
+        "DryRun: would have rolled back "
+            + describe(failed)
+            + " to "
+            + describe(ctx.status.stableRevision)
+            + " "
+            + Times.words(detection)
+            + " after the deploy: "
+            + pending.message
+            + "; the Deployment was not changed";
     ctx.status.pendingRollback = null;
     ctx.history(HistoryEntry.Type.RolledBack, failed.hash, message);
     ctx.warning("DryRunRollback", message, true);

@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides what a Rollout does next: a pure function of the observation (spec, status,
- * Deployment, measurements, requests) and the clock.
+ * Decides what a Rollout does next: a pure function of the observation (spec, status, Deployment,
+ * measurements, requests) and the clock.
  *
- * <p>One decision: derive the stage from the status; check the gates (a spec the operator
- * cannot use, another Rollout on the Deployment, no Deployment); let the {@link RevisionWatch}
- * see which revision the Deployment runs (a new one starts analysis, a failed one is held);
- * run the one handler of the resulting stage; write stage, phase, message and conditions in
- * one place ({@link StageStatusWriter}).
+ * <p>One decision: derive the stage from the status; check the gates (a spec the operator cannot
+ * use, another Rollout on the Deployment, no Deployment); let the {@link RevisionWatch} see which
+ * revision the Deployment runs (a new one starts analysis, a failed one is held); run the one
+ * handler of the resulting stage; write stage, phase, message and conditions in one place ({@link
+ * StageStatusWriter}).
  */
 public final class RolloutDecider {
 
@@ -46,13 +46,19 @@ public final class RolloutDecider {
   private Transition guard(DecisionContext ctx, Stage from) {
     Stage stage = from.isGate() || from == Stage.Adopting ? Stages.resume(ctx.status) : from;
     if (stage == Stage.Adopting) {
-      // Adoption may start analysing a revision caught mid-rollout: its handler asks for the baseline.
-      Transition adopted = handlers.get(Stage.Adopting).handle(ctx, Transition.stay(Stage.Adopting));
+      // Adoption may start analysing a revision caught mid-rollout: its handler asks for the
+      // baseline.
+      Transition adopted =
+          handlers.get(Stage.Adopting).handle(ctx, Transition.stay(Stage.Adopting));
       return handlers.get(adopted.next()).handle(ctx, adopted);
     }
-    Transition entered = from != stage
-        ? Transition.to(stage, "Resumed", "Deployment " + ctx.workloadName() + " is guarded again (" + stage + ")")
-        : Transition.stay(stage);
+    Transition entered =
+        from != stage
+            ? Transition.to(
+                stage,
+                "Resumed",
+                "Deployment " + ctx.workloadName() + " is guarded again (" + stage + ")")
+            : Transition.stay(stage);
     if (stage == Stage.RollingBack) {
       Transition rollingBack = handlers.get(Stage.RollingBack).handle(ctx, entered);
       if (!RollingBackHandler.CANCELLED.equals(rollingBack.reason())) {
@@ -69,7 +75,9 @@ public final class RolloutDecider {
     return handlers.get(entered.next()).handle(ctx, entered);
   }
 
-  /** Handled requests are cleared from the annotations; a retry forgets the failed revisions first. */
+  /**
+   * Handled requests are cleared from the annotations; a retry forgets the failed revisions first.
+   */
   private static void takeRequests(DecisionContext ctx) {
     Requests requests = ctx.observation.requests();
     if (requests.any()) {
@@ -82,7 +90,8 @@ public final class RolloutDecider {
       ctx.normal("RetryIgnored", "no failed revision to retry");
       return;
     }
-    String hashes = String.join(", ", ctx.status.failedRevisions.stream().map(f -> f.hash).toList());
+    String hashes =
+        String.join(", ", ctx.status.failedRevisions.stream().map(f -> f.hash).toList());
     ctx.status.failedRevisions.clear();
     String message = "failed revisions cleared on request (" + Requests.RETRY + "): " + hashes;
     ctx.history(dev.rollguard.operator.api.HistoryEntry.Type.Retried, null, message);

@@ -3,9 +3,9 @@ package dev.rollguard.operator.decide;
 import dev.rollguard.operator.api.Stage;
 
 /**
- * Stages Stable, RolledBack, NotRecovered and Holding: nothing is measured; the
- * {@link RevisionWatch} has already looked at what the Deployment runs. Requests to promote or
- * roll back find nothing to act on and say so.
+ * Stages Stable, RolledBack, NotRecovered and Holding: nothing is measured; the {@link
+ * RevisionWatch} has already looked at what the Deployment runs. Requests to promote or roll back
+ * find nothing to act on and say so.
  */
 final class SettledHandler implements StageHandler {
 
@@ -18,15 +18,19 @@ final class SettledHandler implements StageHandler {
   static void ignoreRequests(DecisionContext ctx) {
     Requests requests = ctx.observation.requests();
     if (requests.rollback()) {
-      ctx.normal("RollbackIgnored", "nothing to roll back: the Deployment runs the stable revision "
-          + ctx.status.stableRevision.hash);
+      ctx.normal(
+          "RollbackIgnored",
+          "nothing to roll back: the Deployment runs the stable revision "
+              + ctx.status.stableRevision.hash);
     } else if (requests.promote()) {
       ctx.normal("PromoteIgnored", "no revision under analysis to promote");
     }
   }
 
   static boolean settled(Stage stage) {
-    return stage == Stage.Stable || stage == Stage.RolledBack || stage == Stage.NotRecovered
+    return stage == Stage.Stable
+        || stage == Stage.RolledBack
+        || stage == Stage.NotRecovered
         || stage == Stage.Holding;
   }
 }

@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the CRD schema cannot fully check, checked by the operator: every value it will use
- * must parse and make sense. A problem names the field and the value, and becomes stage
- * InvalidSpec instead of an exception on every reconcile.
+ * What the CRD schema cannot fully check, checked by the operator: every value it will use must
+ * parse and make sense. A problem names the field and the value, and becomes stage InvalidSpec
+ * instead of an exception on every reconcile.
  */
 final class SpecValidator {
 
@@ -51,14 +51,21 @@ final class SpecValidator {
       GuardSpec guard = guards.get(i);
       String field = "spec.guards[" + i + "]";
       if (guard == null || blank(guard.name) || !names.add(guard.name)) {
-        problems.add(field + ".name: " + (guard == null || blank(guard.name) ? "required" : "'" + guard.name
-            + "' is used by another guard"));
+        problems.add(
+            field
+                + ".name: "
+                + (guard == null || blank(guard.name)
+                    ? "required"
+                    : "'" + guard.name + "' is used by another guard"));
         continue;
       }
       if (blank(guard.query)) {
         problems.add(field + ".query: required");
       }
-      if (guard.max == null && guard.min == null && guard.maxIncrease == null && guard.exhaustion == null) {
+      if (guard.max == null
+          && guard.min == null
+          && guard.maxIncrease == null
+          && guard.exhaustion == null) {
         problems.add(field + ": needs at least one bound: max, min, maxIncrease or exhaustion");
       }
       if (guard.min != null && guard.max != null && guard.min > guard.max) {
@@ -81,7 +88,8 @@ final class SpecValidator {
     }
   }
 
-  private static void duration(List<String> problems, String field, String value, boolean mustBePositive) {
+  private static void duration(
+      List<String> problems, String field, String value, boolean mustBePositive) {
     if (value == null) {
       return;
     }

@@ -1,9 +1,9 @@
 package dev.rollguard.operator.decide;
 
 /**
- * The work of one stage. A handler reads the observation, edits the status copy in the
- * context (revisions, analysis, history), asks for changes, notices and measurements there,
- * and returns the transition: the stage the Rollout is in afterwards and why.
+ * The work of one stage. A handler reads the observation, edits the status copy in the context
+ * (revisions, analysis, history), asks for changes, notices and measurements there, and returns the
+ * transition: the stage the Rollout is in afterwards and why.
  */
 interface StageHandler {
 

@@ -22,7 +22,8 @@ final class StageStatusWriter {
   static final String RECOVERED = "Recovered";
 
   /** Ready reasons that the reconciler's error handling writes; a clean decision replaces them. */
-  static final Set<String> ERROR_REASONS = Set.of("ReconcileError", "RollbackFailed", "InvalidSpec");
+  static final Set<String> ERROR_REASONS =
+      Set.of("ReconcileError", "RollbackFailed", "InvalidSpec");
 
   private StageStatusWriter() {}
 
@@ -42,7 +43,9 @@ final class StageStatusWriter {
       entry(ctx, conditions, stage, t);
     }
     var ready = Conditions.find(status, ConditionType.Ready);
-    if (entered || ready == null || ERROR_REASONS.contains(ready.getReason()) && stage != Stage.InvalidSpec) {
+    if (entered
+        || ready == null
+        || ERROR_REASONS.contains(ready.getReason()) && stage != Stage.InvalidSpec) {
       ready(ctx, conditions, stage, t);
     }
     if (ctx.measured) {
@@ -50,11 +53,17 @@ final class StageStatusWriter {
     }
   }
 
-  private static void workloadFound(DecisionContext ctx, Conditions conditions, Stage stage, Transition t) {
+  private static void workloadFound(
+      DecisionContext ctx, Conditions conditions, Stage stage, Transition t) {
     if (stage == Stage.WorkloadMissing) {
       conditions.set(ConditionType.WorkloadFound, False, "NotFound", detail(ctx, t));
-    } else if (!stage.isGate() && !Conditions.is(ctx.status, ConditionType.WorkloadFound, True, "Found")) {
-      conditions.set(ConditionType.WorkloadFound, True, "Found", "Deployment " + ctx.workloadName() + " is guarded");
+    } else if (!stage.isGate()
+        && !Conditions.is(ctx.status, ConditionType.WorkloadFound, True, "Found")) {
+      conditions.set(
+          ConditionType.WorkloadFound,
+          True,
+          "Found",
+          "Deployment " + ctx.workloadName() + " is guarded");
     }
   }
 
@@ -64,7 +73,8 @@ final class StageStatusWriter {
     switch (stage) {
       case Stable, GuardingAfterPromotion -> {
         if ("Adopted".equals(reason)) {
-          conditions.set(ConditionType.Analysing, False, "NoNewRevision", "no revision under analysis");
+          conditions.set(
+              ConditionType.Analysing, False, "NoNewRevision", "no revision under analysis");
         } else if ("Promoted".equals(reason) || "BackToStable".equals(reason)) {
           conditions.set(ConditionType.Analysing, False, reason, detail);
         }
@@ -72,7 +82,10 @@ final class StageStatusWriter {
       case Analysing -> {
         conditions.set(ConditionType.Analysing, True, "NewRevision", detail);
         if ("NewRevision".equals(reason)) {
-          conditions.set(ConditionType.MetricsAvailable, Unknown, "NotMeasuredYet",
+          conditions.set(
+              ConditionType.MetricsAvailable,
+              Unknown,
+              "NotMeasuredYet",
               "no measurement of " + ctx.status.currentRevision.hash + " yet");
           conditions.remove(ConditionType.RolledBack);
           conditions.remove(ConditionType.Recovered);
@@ -97,7 +110,7 @@ final class StageStatusWriter {
         }
       }
       case NotRecovered -> conditions.set(ConditionType.Recovered, False, "NotRecovered", detail);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -106,21 +119,25 @@ final class StageStatusWriter {
     String stable = ctx.status.stableRevision == null ? "" : ctx.status.stableRevision.hash;
     switch (stage) {
       case Stable, GuardingAfterPromotion ->
-          conditions.set(ConditionType.Ready, True, "Stable", "running the stable revision " + stable);
+          conditions.set(
+              ConditionType.Ready, True, "Stable", "running the stable revision " + stable);
       case Analysing -> conditions.set(ConditionType.Ready, False, "Analysing", detail);
       case RollingBack -> conditions.set(ConditionType.Ready, False, "RollingBack", detail);
-      case VerifyingRecovery -> conditions.set(ConditionType.Ready, Unknown, "VerifyingRecovery", verifying(ctx));
+      case VerifyingRecovery ->
+          conditions.set(ConditionType.Ready, Unknown, "VerifyingRecovery", verifying(ctx));
       case RolledBack -> {
         if (ctx.dryRun()) {
           conditions.set(ConditionType.Ready, False, "WouldRollBack", detail);
         } else {
-          conditions.set(ConditionType.Ready, True, "Stable", "running the stable revision " + stable);
+          conditions.set(
+              ConditionType.Ready, True, "Stable", "running the stable revision " + stable);
         }
       }
       case NotRecovered -> conditions.set(ConditionType.Ready, False, "NotRecovered", detail);
       case Holding -> conditions.set(ConditionType.Ready, True, "Holding", detail);
       case Conflict -> conditions.set(ConditionType.Ready, False, "Conflict", detail);
-      case WorkloadMissing -> conditions.set(ConditionType.Ready, False, "WorkloadNotFound", detail);
+      case WorkloadMissing ->
+          conditions.set(ConditionType.Ready, False, "WorkloadNotFound", detail);
       case InvalidSpec -> conditions.set(ConditionType.Ready, False, "InvalidSpec", detail);
       case Adopting -> conditions.set(ConditionType.Ready, Unknown, "Adopting", detail);
     }
@@ -141,10 +158,16 @@ final class StageStatusWriter {
     if (analysis == null) {
       return;
     }
-    String missing = analysis.guards.stream().filter(g -> g.verdict == Verdict.Inconclusive)
-        .map(g -> g.name + ": " + g.reason).collect(Collectors.joining("; "));
+    String missing =
+        analysis.guards.stream()
+            .filter(g -> g.verdict == Verdict.Inconclusive)
+            .map(g -> g.name + ": " + g.reason)
+            .collect(Collectors.joining("; "));
     if (missing.isEmpty()) {
-      conditions.set(ConditionType.MetricsAvailable, True, "Measured",
+      conditions.set(
+          ConditionType.MetricsAvailable,
+          True,
+          "Measured",
           "every guard was measured at " + analysis.lastMeasuredAt);
     } else {
       conditions.set(ConditionType.MetricsAvailable, False, "Inconclusive", missing);

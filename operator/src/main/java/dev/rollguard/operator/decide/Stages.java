@@ -10,7 +10,9 @@ final class Stages {
 
   private Stages() {}
 
-  /** The recorded stage; for a status written before stages were recorded, derived from its fields. */
+  /**
+   * The recorded stage; for a status written before stages were recorded, derived from its fields.
+   */
   static Stage of(RolloutStatus status) {
     if (status.stage != null) {
       return status.stage;
@@ -22,13 +24,16 @@ final class Stages {
       return Stage.WorkloadMissing;
     }
     if (status.phase == Phase.RolledBack) {
-      if (status.pendingRollback == null && status.analysis != null
+      if (status.pendingRollback == null
+          && status.analysis != null
           && status.analysis.kind == AnalysisStatus.Kind.Recovery) {
         var recovered = Conditions.find(status, ConditionType.Recovered);
         if (recovered == null || ConditionStatus.Unknown.name().equals(recovered.getStatus())) {
           return Stage.VerifyingRecovery;
         }
-        return ConditionStatus.False.name().equals(recovered.getStatus()) ? Stage.NotRecovered : Stage.RolledBack;
+        return ConditionStatus.False.name().equals(recovered.getStatus())
+            ? Stage.NotRecovered
+            : Stage.RolledBack;
       }
       return status.pendingRollback != null ? Stage.RollingBack : Stage.RolledBack;
     }
@@ -47,14 +52,18 @@ final class Stages {
       return Stage.RollingBack;
     }
     AnalysisStatus analysis = status.analysis;
-    if (analysis != null && analysis.kind == AnalysisStatus.Kind.PostPromotion
+    if (analysis != null
+        && analysis.kind == AnalysisStatus.Kind.PostPromotion
         && status.previousStableRevision != null) {
       return Stage.GuardingAfterPromotion;
     }
-    boolean analysingCurrent = analysis != null && analysis.kind == AnalysisStatus.Kind.Analysis
-        && status.currentRevision != null && analysis.revision != null
-        && analysis.revision.equals(status.currentRevision.hash)
-        && !status.currentRevision.hash.equals(status.stableRevision.hash);
+    boolean analysingCurrent =
+        analysis != null
+            && analysis.kind == AnalysisStatus.Kind.Analysis
+            && status.currentRevision != null
+            && analysis.revision != null
+            && analysis.revision.equals(status.currentRevision.hash)
+            && !status.currentRevision.hash.equals(status.stableRevision.hash);
     return analysingCurrent ? Stage.Analysing : Stage.Stable;
   }
 }

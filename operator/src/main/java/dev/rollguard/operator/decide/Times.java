@@ -24,6 +24,8 @@ final class Times {
       return seconds + "s";
     }
     long minutes = seconds / 60;
-    return seconds % 60 == 0 ? minutes + "m" : minutes + "m" + String.format("%02d", seconds % 60) + "s";
+    return seconds % 60 == 0
+        ? minutes + "m"
+        : minutes + "m" + String.format("%02d", seconds % 60) + "s";
   }
 }

@@ -3,12 +3,13 @@ package dev.rollguard.operator.decide;
 import dev.rollguard.operator.api.Stage;
 
 /**
- * What a stage handler returns: the stage the Rollout is in afterwards and, when it entered
- * that stage (or says something new), why. The {@link StageStatusWriter} turns it into phase,
- * message and conditions.
+ * What a stage handler returns: the stage the Rollout is in afterwards and, when it entered that
+ * stage (or says something new), why. The {@link StageStatusWriter} turns it into phase, message
+ * and conditions.
  *
  * @param next the stage after this decision
- * @param reason a condition reason for the entry (e.g. {@code Promoted}, {@code GuardBreached}); null when staying
+ * @param reason a condition reason for the entry (e.g. {@code Promoted}, {@code GuardBreached});
+ *     null when staying
  * @param message the Rollout's one-line message; null keeps the current one
  * @param detail the message of the condition that the entry sets; defaults to {@code message}
  */

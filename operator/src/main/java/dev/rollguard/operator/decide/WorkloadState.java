@@ -10,19 +10,33 @@ import java.util.Optional;
  * @param hash hash of its current pod template
  * @param available every desired replica runs the current template and is available
  * @param availability readiness in words, e.g. "2/3 updated replicas available"
- * @param rollingOut the Deployment is in the middle of a rollout (old pods still run, or the
- *     new ReplicaSet is not complete yet)
- * @param previous the revision that served before the current one, when the Deployment is
- *     caught mid-rollout; only looked up while adopting
+ * @param rollingOut the Deployment is in the middle of a rollout (old pods still run, or the new
+ *     ReplicaSet is not complete yet)
+ * @param previous the revision that served before the current one, when the Deployment is caught
+ *     mid-rollout; only looked up while adopting
  */
-public record WorkloadState(String hash, List<String> images, boolean available, String availability,
-    boolean paused, Optional<String> heldRevision, boolean rollingOut, Optional<PreviousRevision> previous) {
+public record WorkloadState(
+    String hash,
+    List<String> images,
+    boolean available,
+    String availability,
+    boolean paused,
+    Optional<String> heldRevision,
+    boolean rollingOut,
+    Optional<PreviousRevision> previous) {
 
-  /** The Deployment annotation that marks a pause as Rollguard's hold (its value: the held hash). */
+  /**
+   * The Deployment annotation that marks a pause as Rollguard's hold (its value: the held hash).
+   */
   public static final String HELD_REVISION = "rollguard.dev/held-revision";
 
-  public WorkloadState(String hash, List<String> images, boolean available, String availability,
-      boolean paused, Optional<String> heldRevision) {
+  public WorkloadState(
+      String hash,
+      List<String> images,
+      boolean available,
+      String availability,
+      boolean paused,
+      Optional<String> heldRevision) {
     this(hash, images, available, availability, paused, heldRevision, false, Optional.empty());
   }
 
@@ -36,7 +50,8 @@ public record WorkloadState(String hash, List<String> images, boolean available,
   }
 
   public WorkloadState withPrevious(Optional<PreviousRevision> previous) {
-    return new WorkloadState(hash, images, available, availability, paused, heldRevision, rollingOut, previous);
+    return new WorkloadState(
+        hash, images, available, availability, paused, heldRevision, rollingOut, previous);
   }
 
   /**
@@ -44,5 +59,6 @@ public record WorkloadState(String hash, List<String> images, boolean available,
    *
    * @param rolloutStartedAt when the current revision's ReplicaSet was created (the deploy time)
    */
-  public record PreviousRevision(String hash, List<String> images, String replicaSet, Instant rolloutStartedAt) {}
+  public record PreviousRevision(
+      String hash, List<String> images, String replicaSet, Instant rolloutStartedAt) {}
 }

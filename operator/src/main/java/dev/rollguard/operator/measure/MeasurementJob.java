@@ -6,30 +6,42 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A measurement round ready to run: what the decider asked for, where to query, and each
- * guard's PromQL. When Prometheus cannot even be addressed (no URL configured, the token
- * Secret missing), {@code unavailable} says why and every guard comes back inconclusive.
+ * A measurement round ready to run: what the decider asked for, where to query, and each guard's
+ * PromQL. When Prometheus cannot even be addressed (no URL configured, the token Secret missing),
+ * {@code unavailable} says why and every guard comes back inconclusive.
  *
- * <p>A bearer token is not in the job when it is built (on a reconcile thread), only
- * {@code token}, a way to read it: the scheduler calls {@link #withTokenRead()} on its own
- * executor when the round runs.
+ * <p>A bearer token is not in the job when it is built (on a reconcile thread), only {@code token},
+ * a way to read it: the scheduler calls {@link #withTokenRead()} on its own executor when the round
+ * runs.
  */
-public record MeasurementJob(MeasurementRequest request, Optional<QueryTarget> target, Map<String, String> queries,
-    Optional<String> unavailable, Map<String, TrendQuery> trends, Optional<TokenSource> token) {
+public record MeasurementJob(
+    MeasurementRequest request,
+    Optional<QueryTarget> target,
+    Map<String, String> queries,
+    Optional<String> unavailable,
+    Map<String, TrendQuery> trends,
+    Optional<TokenSource> token) {
 
-  public MeasurementJob(MeasurementRequest request, Optional<QueryTarget> target, Map<String, String> queries,
-      Optional<String> unavailable, Map<String, TrendQuery> trends) {
+  public MeasurementJob(
+      MeasurementRequest request,
+      Optional<QueryTarget> target,
+      Map<String, String> queries,
+      Optional<String> unavailable,
+      Map<String, TrendQuery> trends) {
     this(request, target, queries, unavailable, trends, Optional.empty());
   }
 
-  public MeasurementJob(MeasurementRequest request, Optional<QueryTarget> target, Map<String, String> queries,
+  public MeasurementJob(
+      MeasurementRequest request,
+      Optional<QueryTarget> target,
+      Map<String, String> queries,
       Optional<String> unavailable) {
     this(request, target, queries, unavailable, Map.of());
   }
 
   /**
-   * This job as sent: its target with the bearer token, or unavailable saying why the token
-   * could not be read. May block reading the token's Secret; never throws.
+   * This job as sent: its target with the bearer token, or unavailable saying why the token could
+   * not be read. May block reading the token's Secret; never throws.
    */
   public MeasurementJob withTokenRead() {
     if (token.isEmpty() || target.isEmpty()) {
@@ -38,17 +50,24 @@ public record MeasurementJob(MeasurementRequest request, Optional<QueryTarget> t
     TokenCache.Result read = token.get().read();
     if (read instanceof TokenCache.Token found) {
       QueryTarget plain = target.get();
-      QueryTarget withToken = new QueryTarget(plain.address(), plain.timeout(), Optional.of(found.value()));
-      return new MeasurementJob(request, Optional.of(withToken), queries, unavailable, trends, Optional.empty());
+      QueryTarget withToken =
+          new QueryTarget(plain.address(), plain.timeout(), Optional.of(found.value()));
+      return new MeasurementJob(
+          request, Optional.of(withToken), queries, unavailable, trends, Optional.empty());
     }
     String why = ((TokenCache.Failure) read).reason();
-    return new MeasurementJob(request, Optional.empty(), queries, Optional.of(why), trends, Optional.empty());
+    return new MeasurementJob(
+        request, Optional.empty(), queries, Optional.of(why), trends, Optional.empty());
   }
 
   /** A trend guard's series to fit: its query over {@code window}; its limit, fixed or queried. */
-  public record TrendQuery(String promql, Duration window, Optional<Double> limit, Optional<String> limitQuery) {}
+  public record TrendQuery(
+      String promql, Duration window, Optional<Double> limit, Optional<String> limitQuery) {}
 
-  /** Reads a bearer token, from {@link TokenCache}; a failure's reason names the Secret and the Rollout's field. */
+  /**
+   * Reads a bearer token, from {@link TokenCache}; a failure's reason names the Secret and the
+   * Rollout's field.
+   */
   @FunctionalInterface
   public interface TokenSource {
     TokenCache.Result read();

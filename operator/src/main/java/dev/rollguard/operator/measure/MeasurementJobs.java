@@ -25,6 +25,7 @@ import java.util.Optional;
 public final class MeasurementJobs {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
   /** The Rollout field that names the token Secret; every failure to read it starts with this. */
   private static final String TOKEN_REF = "spec.prometheus.bearerTokenSecretRef";
 
@@ -35,7 +36,9 @@ public final class MeasurementJobs {
     this(client, defaultPrometheus, Clock.systemUTC());
   }
 
-  /** @param clock times how long a token read from its Secret is kept */
+  /**
+   * @param clock times how long a token read from its Secret is kept
+   */
   public MeasurementJobs(KubernetesClient client, Optional<URI> defaultPrometheus, Clock clock) {
     this.tokens = new TokenCache(key -> readToken(client, key), clock);
     this.defaultPrometheus = defaultPrometheus;
@@ -46,35 +49,61 @@ public final class MeasurementJobs {
     for (GuardSpec guard : rollout.getSpec().guards) {
       queries.put(guard.name, guard.query);
     }
-    PrometheusSpec prometheus = rollout.getSpec().prometheus != null ? rollout.getSpec().prometheus : new PrometheusSpec();
-    Optional<URI> address = prometheus.address != null ? Optional.of(URI.create(prometheus.address)) : defaultPrometheus;
+    PrometheusSpec prometheus =
+        rollout.getSpec().prometheus != null ? rollout.getSpec().prometheus : new PrometheusSpec();
+    Optional<URI> address =
+        prometheus.address != null
+            ? Optional.of(URI.create(prometheus.address))
+            : defaultPrometheus;
     if (address.isEmpty()) {
-      return unavailable(request, queries, "no Prometheus to query: set spec.prometheus.address or start the "
-          + "operator with --prometheus-url");
+      return unavailable(
+          request,
+          queries,
+          "no Prometheus to query: set spec.prometheus.address or start the "
+              + "operator with --prometheus-url");
     }
-    Duration timeout = prometheus.timeout != null ? Durations.parse(prometheus.timeout) : DEFAULT_TIMEOUT;
-    Optional<MeasurementJob.TokenSource> token = Optional.ofNullable(prometheus.bearerTokenSecretRef)
-        .map(ref -> tokenSource(new TokenCache.Key(rollout.getMetadata().getNamespace(), ref.name, ref.key)));
-    return new MeasurementJob(request, Optional.of(QueryTarget.of(address.get(), timeout)), queries,
-        Optional.empty(), request.purpose() == MeasurementRound.Purpose.BASELINE ? Map.of() : trends(rollout), token);
+    Duration timeout =
+        prometheus.timeout != null ? Durations.parse(prometheus.timeout) : DEFAULT_TIMEOUT;
+    Optional<MeasurementJob.TokenSource> token =
+        Optional.ofNullable(prometheus.bearerTokenSecretRef)
+            .map(
+                ref ->
+                    tokenSource(
+                        new TokenCache.Key(
+                            rollout.getMetadata().getNamespace(), ref.name, ref.key)));
+    return new MeasurementJob(
+        request,
+        Optional.of(QueryTarget.of(address.get(), timeout)),
+        queries,
+        Optional.empty(),
+        request.purpose() == MeasurementRound.Purpose.BASELINE ? Map.of() : trends(rollout),
+        token);
   }
 
   private MeasurementJob.TokenSource tokenSource(TokenCache.Key key) {
     return () -> {
       TokenCache.Result read = tokens.get(key);
-      return read instanceof TokenCache.Failure failure ? new TokenCache.Failure(TOKEN_REF + ": " + failure.reason()) : read;
+      return read instanceof TokenCache.Failure failure
+          ? new TokenCache.Failure(TOKEN_REF + ": " + failure.reason())
+          : read;
     };
   }
 
-  /** One GET of the Secret; the operator may not list or watch Secrets (see the chart's rbac-secrets.yaml). */
+  /**
+   * One GET of the Secret; the operator may not list or watch Secrets (see the chart's
+   * rbac-secrets.yaml).
+   */
   private static TokenCache.Result readToken(KubernetesClient client, TokenCache.Key key) {
     Secret secret;
     try {
       secret = client.secrets().inNamespace(key.namespace()).withName(key.name()).get();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 403) {
-        return new TokenCache.Failure("Secret " + key.name() + " may not be read by the operator (403): list it in "
-            + "the chart's prometheusTokenSecrets");
+        return new TokenCache.Failure(
+            "Secret "
+                + key.name()
+                + " may not be read by the operator (403): list it in "
+                + "the chart's prometheusTokenSecrets");
       }
       throw e; // API server down, timed out: TokenCache words it and asks again after FAILURE_TTL
     }
@@ -85,7 +114,8 @@ public final class MeasurementJobs {
     if (encoded == null) {
       return new TokenCache.Failure("Secret " + key.name() + " has no key " + key.key());
     }
-    return new TokenCache.Token(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
+    return new TokenCache.Token(
+        new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
   }
 
   private static Map<String, MeasurementJob.TrendQuery> trends(Rollout rollout) {
@@ -93,15 +123,20 @@ public final class MeasurementJobs {
     for (GuardSpec guard : rollout.getSpec().guards) {
       if (guard.exhaustion != null) {
         var exhaustion = guard.exhaustion;
-        trends.put(guard.name, new MeasurementJob.TrendQuery(guard.query,
-            Durations.parse(exhaustion.window != null ? exhaustion.window : "5m"),
-            Optional.ofNullable(exhaustion.limit), Optional.ofNullable(exhaustion.limitQuery)));
+        trends.put(
+            guard.name,
+            new MeasurementJob.TrendQuery(
+                guard.query,
+                Durations.parse(exhaustion.window != null ? exhaustion.window : "5m"),
+                Optional.ofNullable(exhaustion.limit),
+                Optional.ofNullable(exhaustion.limitQuery)));
       }
     }
     return trends;
   }
 
-  private static MeasurementJob unavailable(MeasurementRequest request, Map<String, String> queries, String why) {
+  private static MeasurementJob unavailable(
+      MeasurementRequest request, Map<String, String> queries, String why) {
     return new MeasurementJob(request, Optional.empty(), queries, Optional.of(why));
   }
 }

@@ -1,16 +1,21 @@
 package dev.rollguard.operator.measure;
 
 import dev.rollguard.operator.measure.prometheus.Measurement;
-import java.time.Instant;
 import dev.rollguard.operator.measure.prometheus.Series;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /** The results of measuring every guard of a Rollout once, for one purpose and revision. */
-public record MeasurementRound(Purpose purpose, String revision, Instant at, Map<String, Measurement> results,
+public record MeasurementRound(
+    Purpose purpose,
+    String revision,
+    Instant at,
+    Map<String, Measurement> results,
     Map<String, TrendData> trends) {
 
-  public MeasurementRound(Purpose purpose, String revision, Instant at, Map<String, Measurement> results) {
+  public MeasurementRound(
+      Purpose purpose, String revision, Instant at, Map<String, Measurement> results) {
     this(purpose, revision, at, results, Map.of());
   }
 

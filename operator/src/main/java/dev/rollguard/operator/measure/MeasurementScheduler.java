@@ -20,9 +20,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Runs measurement rounds on their own schedule, off the reconcile threads: one shared timer,
- * no thread per Rollout, queries sent asynchronously. A finished round waits in the Rollout's
- * inbox and wakes its reconcile; the reconciler acknowledges it once its status is written.
+ * Runs measurement rounds on their own schedule, off the reconcile threads: one shared timer, no
+ * thread per Rollout, queries sent asynchronously. A finished round waits in the Rollout's inbox
+ * and wakes its reconcile; the reconciler acknowledges it once its status is written.
  */
 public final class MeasurementScheduler implements AutoCloseable {
 
@@ -36,20 +36,28 @@ public final class MeasurementScheduler implements AutoCloseable {
   private final Consumer<Duration> lateness;
   private final Map<ResourceID, Scheduled> scheduled = new ConcurrentHashMap<>();
   private final Map<ResourceID, List<MeasurementRound>> inbox = new ConcurrentHashMap<>();
+
   /** The last round delivered per Rollout: asking for it again must not measure twice. */
   private final Map<ResourceID, MeasurementJob> delivered = new ConcurrentHashMap<>();
 
-  public MeasurementScheduler(MetricsSource source, ScheduledExecutorService timer, Clock clock,
+  public MeasurementScheduler(
+      MetricsSource source,
+      ScheduledExecutorService timer,
+      Clock clock,
       Consumer<ResourceID> wake) {
-    this(source, timer, clock, wake, late -> { });
+    this(source, timer, clock, wake, late -> {});
   }
 
   /**
-   * @param lateness told, as each round starts, how long after its due time it started: the
-   *     tick lag that shows a scheduler falling behind (too many Rollouts for its threads)
+   * @param lateness told, as each round starts, how long after its due time it started: the tick
+   *     lag that shows a scheduler falling behind (too many Rollouts for its threads)
    */
-  public MeasurementScheduler(MetricsSource source, ScheduledExecutorService timer, Clock clock,
-      Consumer<ResourceID> wake, Consumer<Duration> lateness) {
+  public MeasurementScheduler(
+      MetricsSource source,
+      ScheduledExecutorService timer,
+      Clock clock,
+      Consumer<ResourceID> wake,
+      Consumer<Duration> lateness) {
     this.source = source;
     this.timer = timer;
     this.clock = clock;
@@ -58,8 +66,8 @@ public final class MeasurementScheduler implements AutoCloseable {
   }
 
   /**
-   * Runs {@code job} at its due time. Asking again for the same round (a reconcile that ran
-   * before the result was recorded) does nothing; asking for another round replaces it.
+   * Runs {@code job} at its due time. Asking again for the same round (a reconcile that ran before
+   * the result was recorded) does nothing; asking for another round replaces it.
    */
   public void schedule(ResourceID rollout, MeasurementJob job) {
     schedule(rollout, job.request(), () -> job);
@@ -71,23 +79,26 @@ public final class MeasurementScheduler implements AutoCloseable {
    * Building it runs under this scheduler's lock on a reconcile thread, so it must not block: a
    * job's bearer token is read only when the round runs ({@link MeasurementJob#withTokenRead()}).
    */
-  public void schedule(ResourceID rollout, MeasurementRequest request, Supplier<MeasurementJob> job) {
+  public void schedule(
+      ResourceID rollout, MeasurementRequest request, Supplier<MeasurementJob> job) {
     MeasurementJob last = delivered.get(rollout);
     if (last != null && last.request().equals(request)) {
       return;
     }
-    scheduled.compute(rollout, (id, current) -> {
-      if (current != null && current.job.request().equals(request)) {
-        return current;
-      }
-      if (current != null) {
-        current.future.cancel(false);
-      }
-      long delay = Math.max(0, Duration.between(clock.instant(), request.due()).toMillis());
-      Scheduled next = new Scheduled(job.get());
-      next.future = timer.schedule(() -> run(id, next), delay, TimeUnit.MILLISECONDS);
-      return next;
-    });
+    scheduled.compute(
+        rollout,
+        (id, current) -> {
+          if (current != null && current.job.request().equals(request)) {
+            return current;
+          }
+          if (current != null) {
+            current.future.cancel(false);
+          }
+          long delay = Math.max(0, Duration.between(clock.instant(), request.due()).toMillis());
+          Scheduled next = new Scheduled(job.get());
+          next.future = timer.schedule(() -> run(id, next), delay, TimeUnit.MILLISECONDS);
+          return next;
+        });
   }
 
   /** Finished rounds not yet acknowledged. */
@@ -106,12 +117,14 @@ public final class MeasurementScheduler implements AutoCloseable {
     if (rounds.isEmpty()) {
       return;
     }
-    inbox.computeIfPresent(rollout, (id, pending) -> {
-      synchronized (pending) {
-        pending.removeAll(rounds);
-        return pending.isEmpty() ? null : pending;
-      }
-    });
+    inbox.computeIfPresent(
+        rollout,
+        (id, pending) -> {
+          synchronized (pending) {
+            pending.removeAll(rounds);
+            return pending.isEmpty() ? null : pending;
+          }
+        });
   }
 
   /** Nothing to measure for this Rollout now (it is not analysing, or it was deleted). */
@@ -139,44 +152,87 @@ public final class MeasurementScheduler implements AutoCloseable {
     MeasurementJob job = entry.job.withTokenRead();
     Instant at = job.request().evaluateAt().orElseGet(clock::instant);
     Map<String, CompletableFuture<Measurement>> pending = new LinkedHashMap<>();
-    job.queries().forEach((guard, query) -> pending.put(guard, job.unavailable()
-        .<CompletableFuture<Measurement>>map(reason -> CompletableFuture.completedFuture(
-            new Measurement.Inconclusive(at, Measurement.Cause.UNREACHABLE, reason)))
-        .orElseGet(() -> source.instant(job.target().orElseThrow(), query, at))));
+    job.queries()
+        .forEach(
+            (guard, query) ->
+                pending.put(
+                    guard,
+                    job.unavailable()
+                        .<CompletableFuture<Measurement>>map(
+                            reason ->
+                                CompletableFuture.completedFuture(
+                                    new Measurement.Inconclusive(
+                                        at, Measurement.Cause.UNREACHABLE, reason)))
+                        .orElseGet(() -> source.instant(job.target().orElseThrow(), query, at))));
     Map<String, CompletableFuture<MeasurementRound.TrendData>> trends = new LinkedHashMap<>();
     if (job.unavailable().isEmpty()) {
-      job.trends().forEach((guard, trend) -> trends.put(guard, trend(job.target().orElseThrow(), trend, at)));
+      job.trends()
+          .forEach(
+              (guard, trend) -> trends.put(guard, trend(job.target().orElseThrow(), trend, at)));
     }
     List<CompletableFuture<?>> all = new ArrayList<>(pending.values());
     all.addAll(trends.values());
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
-      Map<String, Measurement> results = new LinkedHashMap<>();
-      pending.forEach((guard, future) -> results.put(guard, future.getNow(
-          new Measurement.Inconclusive(at, Measurement.Cause.BAD_RESPONSE, "measurement failed: " + error))));
-      Map<String, MeasurementRound.TrendData> trendResults = new LinkedHashMap<>();
-      trends.forEach((guard, future) -> trendResults.put(guard, future.getNow(new MeasurementRound.TrendData(
-          dev.rollguard.operator.measure.prometheus.Series.failed(new Measurement.Inconclusive(at,
-              Measurement.Cause.BAD_RESPONSE, "measurement failed: " + error)), Optional.empty(), Optional.empty()))));
-      delivered.put(rollout, entry.job); // as scheduled: compared by request, holds no token
-      scheduled.remove(rollout, entry);
-      deliver(rollout, new MeasurementRound(job.request().purpose(), job.request().revision(), at, results,
-          trendResults));
-    });
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, error) -> {
+              Map<String, Measurement> results = new LinkedHashMap<>();
+              pending.forEach(
+                  (guard, future) ->
+                      results.put(
+                          guard,
+                          future.getNow(
+                              new Measurement.Inconclusive(
+                                  at,
+                                  Measurement.Cause.BAD_RESPONSE,
+                                  "measurement failed: " + error))));
+              Map<String, MeasurementRound.TrendData> trendResults = new LinkedHashMap<>();
+              trends.forEach(
+                  (guard, future) ->
+                      trendResults.put(
+                          guard,
+                          future.getNow(
+                              new MeasurementRound.TrendData(
+                                  dev.rollguard.operator.measure.prometheus.Series.failed(
+                                      new Measurement.Inconclusive(
+                                          at,
+                                          Measurement.Cause.BAD_RESPONSE,
+                                          "measurement failed: " + error)),
+                                  Optional.empty(),
+                                  Optional.empty()))));
+              delivered.put(
+                  rollout, entry.job); // as scheduled: compared by request, holds no token
+              scheduled.remove(rollout, entry);
+              deliver(
+                  rollout,
+                  new MeasurementRound(
+                      job.request().purpose(),
+                      job.request().revision(),
+                      at,
+                      results,
+                      trendResults));
+            });
   }
 
   /** The series over the window, one point per 1/60 of it, and the limit (queried if need be). */
-  private CompletableFuture<MeasurementRound.TrendData> trend(dev.rollguard.operator.measure.prometheus.QueryTarget target,
-      MeasurementJob.TrendQuery trend, Instant at) {
+  private CompletableFuture<MeasurementRound.TrendData> trend(
+      dev.rollguard.operator.measure.prometheus.QueryTarget target,
+      MeasurementJob.TrendQuery trend,
+      Instant at) {
     Duration step = Duration.ofSeconds(Math.max(1, trend.window().toSeconds() / 60));
     var series = source.series(target, trend.promql(), at, trend.window(), step);
     if (trend.limitQuery().isEmpty()) {
-      return series.thenApply(s -> new MeasurementRound.TrendData(s, trend.limit(), Optional.empty()));
+      return series.thenApply(
+          s -> new MeasurementRound.TrendData(s, trend.limit(), Optional.empty()));
     }
-    return series.thenCombine(source.instant(target, trend.limitQuery().get(), at), (s, limit) ->
-        limit instanceof Measurement.Value value
-            ? new MeasurementRound.TrendData(s, Optional.of(value.value()), Optional.empty())
-            : new MeasurementRound.TrendData(s, Optional.empty(),
-                Optional.of("limitQuery: " + ((Measurement.Inconclusive) limit).reason())));
+    return series.thenCombine(
+        source.instant(target, trend.limitQuery().get(), at),
+        (s, limit) ->
+            limit instanceof Measurement.Value value
+                ? new MeasurementRound.TrendData(s, Optional.of(value.value()), Optional.empty())
+                : new MeasurementRound.TrendData(
+                    s,
+                    Optional.empty(),
+                    Optional.of("limitQuery: " + ((Measurement.Inconclusive) limit).reason())));
   }
 
   private void deliver(ResourceID rollout, MeasurementRound round) {

@@ -12,20 +12,21 @@ import java.util.function.Function;
 /**
  * Prometheus bearer tokens read from Secrets, kept for a short while.
  *
- * <p>A TTL cache rather than an informer: the operator may only {@code get} the Secrets listed
- * in the chart's {@code prometheusTokenSecrets}, never list or watch them. A token read is kept
- * for {@link #TOKEN_TTL}, so a changed token is used within that time; a failed read (Secret
- * missing, key missing, forbidden, API server down) only for {@link #FAILURE_TTL}, so a Secret
- * created after its Rollout is picked up soon.
+ * <p>A TTL cache rather than an informer: the operator may only {@code get} the Secrets listed in
+ * the chart's {@code prometheusTokenSecrets}, never list or watch them. A token read is kept for
+ * {@link #TOKEN_TTL}, so a changed token is used within that time; a failed read (Secret missing,
+ * key missing, forbidden, API server down) only for {@link #FAILURE_TTL}, so a Secret created after
+ * its Rollout is picked up soon.
  *
- * <p>{@link #get} may block while the Secret is read: call it on the measurement executor, never
- * on a reconcile thread nor under a lock. Callers asking for the same key while it is being read
- * wait for that one read instead of sending their own.
+ * <p>{@link #get} may block while the Secret is read: call it on the measurement executor, never on
+ * a reconcile thread nor under a lock. Callers asking for the same key while it is being read wait
+ * for that one read instead of sending their own.
  */
 public final class TokenCache {
 
   public static final Duration TOKEN_TTL = Duration.ofSeconds(30);
   public static final Duration FAILURE_TTL = Duration.ofSeconds(5);
+
   /** Far more than the Secrets a cluster's Rollouts name; only a bound against leaks. */
   static final int MAX_ENTRIES = 256;
 
@@ -53,12 +54,20 @@ public final class TokenCache {
   private final int maxEntries;
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
 
-  /** @param loader reads a token from the API server; an exception it throws becomes a {@link Failure} */
+  /**
+   * @param loader reads a token from the API server; an exception it throws becomes a {@link
+   *     Failure}
+   */
   public TokenCache(Function<Key, Result> loader, Clock clock) {
     this(loader, clock, TOKEN_TTL, FAILURE_TTL, MAX_ENTRIES);
   }
 
-  TokenCache(Function<Key, Result> loader, Clock clock, Duration tokenTtl, Duration failureTtl, int maxEntries) {
+  TokenCache(
+      Function<Key, Result> loader,
+      Clock clock,
+      Duration tokenTtl,
+      Duration failureTtl,
+      int maxEntries) {
     this.loader = Objects.requireNonNull(loader, "loader");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.tokenTtl = tokenTtl;
@@ -71,13 +80,16 @@ public final class TokenCache {
     Instant now = clock.instant();
     Entry[] created = new Entry[1];
     // Only the placeholder is put under the map's lock; the read itself happens outside it.
-    Entry entry = entries.compute(key, (k, current) -> {
-      if (current != null && current.freshAt(now)) {
-        return current;
-      }
-      created[0] = new Entry();
-      return created[0];
-    });
+    Entry entry =
+        entries.compute(
+            key,
+            (k, current) -> {
+              if (current != null && current.freshAt(now)) {
+                return current;
+              }
+              created[0] = new Entry();
+              return created[0];
+            });
     if (entry == created[0]) {
       load(key, entry);
       evictIfFull(key);
@@ -90,8 +102,12 @@ public final class TokenCache {
     try {
       result = Objects.requireNonNull(loader.apply(key), "loader returned null");
     } catch (RuntimeException e) {
-      result = new Failure("could not read Secret " + key.name() + ": "
-          + (e.getMessage() != null ? e.getMessage() : e.toString()));
+      result =
+          new Failure(
+              "could not read Secret "
+                  + key.name()
+                  + ": "
+                  + (e.getMessage() != null ? e.getMessage() : e.toString()));
     } finally {
       if (result == null) {
         // An Error: still release the callers waiting for this read.
@@ -125,7 +141,10 @@ public final class TokenCache {
 
   private static final class Entry {
     final CompletableFuture<Result> result = new CompletableFuture<>();
-    /** Null while the Secret is being read: the entry is then fresh, its callers wait for the read. */
+
+    /**
+     * Null while the Secret is being read: the entry is then fresh, its callers wait for the read.
+     */
     volatile Instant expiresAt;
 
     boolean freshAt(Instant now) {

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 /**
  * The kubelet's probes: {@code /healthz} (liveness) and {@code /readyz} (readiness).
  *
- * <p>Each check is a supplier returning empty when all is well, or the reason why not; the
- * reason becomes the 503 body, so {@code kubectl describe pod} shows why a probe failed.
+ * <p>Each check is a supplier returning empty when all is well, or the reason why not; the reason
+ * becomes the 503 body, so {@code kubectl describe pod} shows why a probe failed.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -41,8 +41,8 @@ public final class HealthServer implements AutoCloseable {
    * @param readiness empty when ready; a reason (e.g. "informers not synced") otherwise
    * @throws UncheckedIOException when the port cannot be bound
    */
-  public static HealthServer start(int port, Supplier<Optional<String>> liveness,
-      Supplier<Optional<String>> readiness) {
+  public static HealthServer start(
+      int port, Supplier<Optional<String>> liveness, Supplier<Optional<String>> readiness) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -66,7 +66,9 @@ public final class HealthServer implements AutoCloseable {
     };
   }
 
-  private static Reply route(HttpExchange exchange, Supplier<Optional<String>> liveness,
+  private static Reply route(
+      HttpExchange exchange,
+      Supplier<Optional<String>> liveness,
       Supplier<Optional<String>> readiness) {
     String method = exchange.getRequestMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -113,6 +115,5 @@ public final class HealthServer implements AutoCloseable {
     executor.shutdownNow();
   }
 
-  private record Reply(int status, String body) {
-  }
+  private record Reply(int status, String body) {}
 }

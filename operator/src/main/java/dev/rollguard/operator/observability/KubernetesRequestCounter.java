@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import java.util.Locale;
 
 /**
- * Counts the requests the operator sends to the API server, so the load it puts on the
- * control plane is visible (and measured by the scale benchmark) without an audit log.
+ * Counts the requests the operator sends to the API server, so the load it puts on the control
+ * plane is visible (and measured by the scale benchmark) without an audit log.
  */
 public final class KubernetesRequestCounter implements Interceptor {
 
@@ -26,7 +26,9 @@ public final class KubernetesRequestCounter implements Interceptor {
 
   /** The HTTP method, lower-case, except that a GET opening a watch counts as {@code watch}. */
   static String verb(String method, String query) {
-    if ("GET".equalsIgnoreCase(method) && query != null && query.matches("(^|.*&)watch=(true|1)(&.*|$)")) {
+    if ("GET".equalsIgnoreCase(method)
+        && query != null
+        && query.matches("(^|.*&)watch=(true|1)(&.*|$)")) {
       return "watch";
     }
     return method.toLowerCase(Locale.ROOT);

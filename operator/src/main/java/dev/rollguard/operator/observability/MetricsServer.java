@@ -24,11 +24,12 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static MetricsServer start(int port, PrometheusRegistry registry) {
     try {
-      return new MetricsServer(HTTPServer.builder()
-          .inetAddress(wildcard())
-          .port(port)
-          .registry(registry)
-          .buildAndStart());
+      return new MetricsServer(
+          HTTPServer.builder()
+              .inetAddress(wildcard())
+              .port(port)
+              .registry(registry)
+              .buildAndStart());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve metrics on port " + port, e);
     }

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The operator's own metrics: what it decided (rollbacks, promotions, phases), what it saw
- * (guard values) and how it performs (query and reconcile latency).
+ * The operator's own metrics: what it decided (rollbacks, promotions, phases), what it saw (guard
+ * values) and how it performs (query and reconcile latency).
  *
  * <p>Every per-Rollout series carries {@code namespace} and {@code rollout} as its first two
  * labels, so {@link #forget} can drop them all when a Rollout is deleted.
@@ -24,15 +24,18 @@ public final class OperatorMetrics {
 
   // Deploy -> rollback decision: a fast breach is caught in seconds, a slow one near the end of
   // a 30-minute analysis window.
-  private static final double[] DETECTION_BUCKETS =
-      {5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800};
+  private static final double[] DETECTION_BUCKETS = {
+    5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800
+  };
   // Prometheus queries and reconciles: milliseconds normally, up to the client timeouts.
-  private static final double[] LATENCY_BUCKETS =
-      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  private static final double[] LATENCY_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
 
   // Tick lag: a millisecond or two when keeping up; seconds when the scheduler falls behind.
-  private static final double[] DELAY_BUCKETS =
-      {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  private static final double[] DELAY_BUCKETS = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
 
   private final Counter rollbacks;
   private final Counter promotions;
@@ -47,58 +50,81 @@ public final class OperatorMetrics {
   private final List<StatefulMetric<?, ?>> perRollout;
 
   public OperatorMetrics(PrometheusRegistry registry) {
-    rollbacks = Counter.builder()
-        .name("rollguard_rollbacks_total")
-        .withoutExemplars()
-        .help("Rollbacks decided after a guard breach (mode DryRun: reported, not performed).")
-        .labelNames("namespace", "rollout", "guard", "mode")
-        .register(registry);
-    promotions = Counter.builder()
-        .name("rollguard_promotions_total")
-        .withoutExemplars()
-        .help("Revisions that passed analysis and became the stable revision.")
-        .labelNames("namespace", "rollout")
-        .register(registry);
-    guardValues = Gauge.builder()
-        .name("rollguard_guard_value")
-        .withoutExemplars()
-        .help("Last value measured for a guard.")
-        .labelNames("namespace", "rollout", "guard")
-        .register(registry);
-    detection = seconds("rollguard_detection_seconds",
-        "Time from a deploy to the rollback decision.", DETECTION_BUCKETS).register(registry);
-    queryDuration = seconds("rollguard_query_duration_seconds",
-        "Duration of Prometheus guard queries.", LATENCY_BUCKETS)
-        .labelNames("outcome")
-        .register(registry);
-    phases = Gauge.builder()
-        .name("rollguard_rollout_phase")
-        .withoutExemplars()
-        .help("1 for the Rollout's current phase, 0 for the others.")
-        .labelNames("namespace", "rollout", "phase")
-        .register(registry);
-    reconciles = Counter.builder()
-        .name("rollguard_reconcile_total")
-        .withoutExemplars()
-        .help("Reconciliations of Rollouts, by outcome (success or error).")
-        .labelNames("outcome")
-        .register(registry);
-    reconcileDuration = seconds("rollguard_reconcile_duration_seconds",
-        "Duration of Rollout reconciliations.", LATENCY_BUCKETS).register(registry);
-    measurementDelay = seconds("rollguard_measurement_delay_seconds",
-        "How late measurement rounds start after their due time (tick lag).", DELAY_BUCKETS).register(registry);
-    kubernetesRequests = Counter.builder()
-        .name("rollguard_kubernetes_requests_total")
-        .withoutExemplars()
-        .help("Requests sent to the Kubernetes API server, by verb (watch counts each watch opened).")
-        .labelNames("verb")
-        .register(registry);
+    rollbacks =
+        Counter.builder()
+            .name("rollguard_rollbacks_total")
+            .withoutExemplars()
+            .help("Rollbacks decided after a guard breach (mode DryRun: reported, not performed).")
+            .labelNames("namespace", "rollout", "guard", "mode")
+            .register(registry);
+    promotions =
+        Counter.builder()
+            .name("rollguard_promotions_total")
+            .withoutExemplars()
+            .help("Revisions that passed analysis and became the stable revision.")
+            .labelNames("namespace", "rollout")
+            .register(registry);
+    guardValues =
+        Gauge.builder()
+            .name("rollguard_guard_value")
+            .withoutExemplars()
+            .help("Last value measured for a guard.")
+            .labelNames("namespace", "rollout", "guard")
+            .register(registry);
+    detection =
+        seconds(
+                "rollguard_detection_seconds",
+                "Time from a deploy to the rollback decision.",
+                DETECTION_BUCKETS)
+            .register(registry);
+    queryDuration =
+        seconds(
+                "rollguard_query_duration_seconds",
+                "Duration of Prometheus guard queries.",
+                LATENCY_BUCKETS)
+            .labelNames("outcome")
+            .register(registry);
+    phases =
+        Gauge.builder()
+            .name("rollguard_rollout_phase")
+            .withoutExemplars()
+            .help("1 for the Rollout's current phase, 0 for the others.")
+            .labelNames("namespace", "rollout", "phase")
+            .register(registry);
+    reconciles =
+        Counter.builder()
+            .name("rollguard_reconcile_total")
+            .withoutExemplars()
+            .help("Reconciliations of Rollouts, by outcome (success or error).")
+            .labelNames("outcome")
+            .register(registry);
+    reconcileDuration =
+        seconds(
+                "rollguard_reconcile_duration_seconds",
+                "Duration of Rollout reconciliations.",
+                LATENCY_BUCKETS)
+            .register(registry);
+    measurementDelay =
+        seconds(
+                "rollguard_measurement_delay_seconds",
+                "How late measurement rounds start after their due time (tick lag).",
+                DELAY_BUCKETS)
+            .register(registry);
+    kubernetesRequests =
+        Counter.builder()
+            .name("rollguard_kubernetes_requests_total")
+            .withoutExemplars()
+            .help(
+                "Requests sent to the Kubernetes API server, by verb (watch counts each watch opened).")
+            .labelNames("verb")
+            .register(registry);
     perRollout = List.of(rollbacks, promotions, guardValues, phases);
   }
 
   // Classic buckets only: native histograms cost memory per series and the text format that
   // most scrapers use cannot carry them anyway. No exemplars anywhere: there are no traces to
-  // link to, and per-Rollout series would each carry an exemplar sampler (tens of thousands at scale).
+  // link to, and per-Rollout series would each carry an exemplar sampler (tens of thousands at
+  // scale).
   private static Histogram.Builder seconds(String name, String help, double[] buckets) {
     return Histogram.builder()
         .name(name)
@@ -119,8 +145,8 @@ public final class OperatorMetrics {
    *
    * @param detection time from the deploy to the decision; null when the deploy time is unknown
    */
-  public void rollbackPerformed(String namespace, String rollout, String guard,
-      RollbackSpec.Mode mode, Duration detection) {
+  public void rollbackPerformed(
+      String namespace, String rollout, String guard, RollbackSpec.Mode mode, Duration detection) {
     rollbacks.labelValues(label(namespace), label(rollout), label(guard), mode.name()).inc();
     if (detection != null) {
       this.detection.observe(seconds(detection));
@@ -132,7 +158,9 @@ public final class OperatorMetrics {
     promotions.labelValues(label(namespace), label(rollout)).inc();
   }
 
-  /** The latest measured value of a guard; NaN (no value) removes the series rather than export it. */
+  /**
+   * The latest measured value of a guard; NaN (no value) removes the series rather than export it.
+   */
   public void guardValue(String namespace, String rollout, String guard, double value) {
     if (Double.isNaN(value)) {
       guardValues.remove(label(namespace), label(rollout), label(guard));
@@ -147,7 +175,9 @@ public final class OperatorMetrics {
       if (phase == null) {
         phases.remove(label(namespace), label(rollout), each.name());
       } else {
-        phases.labelValues(label(namespace), label(rollout), each.name()).set(each == phase ? 1 : 0);
+        phases
+            .labelValues(label(namespace), label(rollout), each.name())
+            .set(each == phase ? 1 : 0);
       }
     }
   }

@@ -6,11 +6,11 @@ import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter
 import java.util.Objects;
 
 /**
- * Keeps the echo of the operator's own status writes from queueing another reconcile. Only
- * the operator writes a Rollout's status, and it has already acted on what it wrote; every
- * other change (spec, annotations such as the promote/rollback/retry requests, labels,
- * finalizers, deletion) still reconciles. At thousands of Rollouts in a deploy wave, the
- * echoes were half the reconcile queue, and the queue is what delays a rollback.
+ * Keeps the echo of the operator's own status writes from queueing another reconcile. Only the
+ * operator writes a Rollout's status, and it has already acted on what it wrote; every other change
+ * (spec, annotations such as the promote/rollback/retry requests, labels, finalizers, deletion)
+ * still reconciles. At thousands of Rollouts in a deploy wave, the echoes were half the reconcile
+ * queue, and the queue is what delays a rollback.
  */
 public final class OwnStatusEchoes implements OnUpdateFilter<Rollout> {
 

@@ -5,26 +5,26 @@ import dev.rollguard.operator.act.RollbackFailedException;
 import dev.rollguard.operator.api.Rollout;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.List;
-import java.util.Map;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * No Rollout fails silently: a reconcile that throws sets {@code Ready=False} with the reason
  * ({@code RollbackFailed} when restoring the stable template failed, else {@code ReconcileError})
- * and the error's message, and sends a Warning event when that is news. The SDK retries; the
- * next clean decision writes Ready from the stage again.
+ * and the error's message, and sends a Warning event when that is news. The SDK retries; the next
+ * clean decision writes Ready from the stage again.
  */
 final class ReconcileFailures {
 
@@ -33,30 +33,50 @@ final class ReconcileFailures {
 
   private ReconcileFailures() {}
 
-  static ErrorStatusUpdateControl<Rollout> report(Rollout rollout, Context<Rollout> context, Exception e,
-      NoticeSender notices) {
+  static ErrorStatusUpdateControl<Rollout> report(
+      Rollout rollout, Context<Rollout> context, Exception e, NoticeSender notices) {
     if (interrupted(e)) {
       // The operator is stopping; the next one decides again from the status.
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     String reason = reason(e);
     String message = limit(describe(e)) + "; retrying";
-    LOG.warn("Rollout {}/{}: {}", rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(), message, e);
+    LOG.warn(
+        "Rollout {}/{}: {}",
+        rollout.getMetadata().getNamespace(),
+        rollout.getMetadata().getName(),
+        message,
+        e);
     // The latest status this operator wrote (the cache holds it), not the one this reconcile
     // started from: a decision persisted earlier in the same reconcile (RollingBack) must stay.
-    Rollout latest = context.getPrimaryCache().get(ResourceID.fromResource(rollout)).orElse(rollout);
-    List<Condition> conditions = latest.getStatus() == null || latest.getStatus().conditions == null
-        ? new ArrayList<>() : new ArrayList<>(latest.getStatus().conditions);
-    Condition ready = conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
-    boolean news = ready == null || !reason.equals(ready.getReason()) || !sameError(ready.getMessage(), message);
+    Rollout latest =
+        context.getPrimaryCache().get(ResourceID.fromResource(rollout)).orElse(rollout);
+    List<Condition> conditions =
+        latest.getStatus() == null || latest.getStatus().conditions == null
+            ? new ArrayList<>()
+            : new ArrayList<>(latest.getStatus().conditions);
+    Condition ready =
+        conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+    boolean news =
+        ready == null
+            || !reason.equals(ready.getReason())
+            || !sameError(ready.getMessage(), message);
     if (news) {
       notices.warn(rollout, reason, message);
     }
-    String transition = ready != null && "False".equals(ready.getStatus()) ? ready.getLastTransitionTime()
-        : Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-    Condition failed = new ConditionBuilder().withType("Ready").withStatus("False").withReason(reason)
-        .withMessage(message).withLastTransitionTime(transition)
-        .withObservedGeneration(rollout.getMetadata().getGeneration()).build();
+    String transition =
+        ready != null && "False".equals(ready.getStatus())
+            ? ready.getLastTransitionTime()
+            : Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    Condition failed =
+        new ConditionBuilder()
+            .withType("Ready")
+            .withStatus("False")
+            .withReason(reason)
+            .withMessage(message)
+            .withLastTransitionTime(transition)
+            .withObservedGeneration(rollout.getMetadata().getGeneration())
+            .build();
     if (ready != null) {
       conditions.set(conditions.indexOf(ready), failed);
     } else {
@@ -70,18 +90,28 @@ final class ReconcileFailures {
    * Only the conditions, guarded by the resourceVersion: on a conflict the newer status wins and
    * the next failed attempt reports again.
    */
-  private static void patchConditions(Context<Rollout> context, Rollout latest, List<Condition> conditions) {
-    Map<String, Object> patch = Map.of(
-        "metadata", Map.of("resourceVersion", latest.getMetadata().getResourceVersion()),
-        "status", Map.of("conditions", conditions));
+  private static void patchConditions(
+      Context<Rollout> context, Rollout latest, List<Condition> conditions) {
+    Map<String, Object> patch =
+        Map.of(
+            "metadata", Map.of("resourceVersion", latest.getMetadata().getResourceVersion()),
+            "status", Map.of("conditions", conditions));
     try {
-      context.getClient().resources(Rollout.class).inNamespace(latest.getMetadata().getNamespace())
-          .withName(latest.getMetadata().getName()).subresource("status")
-          .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
+      context
+          .getClient()
+          .resources(Rollout.class)
+          .inNamespace(latest.getMetadata().getNamespace())
+          .withName(latest.getMetadata().getName())
+          .subresource("status")
+          .patch(
+              new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
               Serialization.asJson(patch));
     } catch (KubernetesClientException failure) {
-      LOG.warn("Rollout {}/{}: could not report the failure in its status: {}", latest.getMetadata().getNamespace(),
-          latest.getMetadata().getName(), failure.getMessage());
+      LOG.warn(
+          "Rollout {}/{}: could not report the failure in its status: {}",
+          latest.getMetadata().getNamespace(),
+          latest.getMetadata().getName(),
+          failure.getMessage());
     }
   }
 
@@ -105,7 +135,9 @@ final class ReconcileFailures {
       root = root.getCause();
     }
     String text = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    return root == e ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    return root == e
+        ? text
+        : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 
   /** The same error on a later attempt is not news. */

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The revision a Deployment ran before the rollout it is in. Read only while adopting a
- * Deployment caught mid-rollout (rare), so a direct list of its ReplicaSets is cheaper than
- * watching every ReplicaSet in the cluster.
+ * The revision a Deployment ran before the rollout it is in. Read only while adopting a Deployment
+ * caught mid-rollout (rare), so a direct list of its ReplicaSets is cheaper than watching every
+ * ReplicaSet in the cluster.
  */
 final class ReplicaSetHistory {
 
@@ -22,28 +22,53 @@ final class ReplicaSetHistory {
 
   private ReplicaSetHistory() {}
 
-  static Optional<PreviousRevision> previous(KubernetesClient client, Deployment deployment, String currentHash) {
+  static Optional<PreviousRevision> previous(
+      KubernetesClient client, Deployment deployment, String currentHash) {
     String namespace = deployment.getMetadata().getNamespace();
     var selector = deployment.getSpec().getSelector();
-    List<ReplicaSet> owned = client.apps().replicaSets().inNamespace(namespace)
-        .withLabels(selector == null || selector.getMatchLabels() == null ? java.util.Map.of() : selector.getMatchLabels())
-        .list().getItems().stream()
-        .filter(rs -> rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences().stream()
-            .anyMatch(ref -> deployment.getMetadata().getUid().equals(ref.getUid())))
-        .toList();
-    Optional<ReplicaSet> current = owned.stream().filter(rs -> hash(rs).equals(currentHash))
-        .max(Comparator.comparingLong(ReplicaSetHistory::revision));
-    Instant startedAt = current.map(rs -> Instant.parse(rs.getMetadata().getCreationTimestamp())).orElse(Instant.now());
+    List<ReplicaSet> owned =
+        client
+            .apps()
+            .replicaSets()
+            .inNamespace(namespace)
+            .withLabels(
+                selector == null || selector.getMatchLabels() == null
+                    ? java.util.Map.of()
+                    : selector.getMatchLabels())
+            .list()
+            .getItems()
+            .stream()
+            .filter(
+                rs ->
+                    rs.getMetadata().getOwnerReferences() != null
+                        && rs.getMetadata().getOwnerReferences().stream()
+                            .anyMatch(
+                                ref -> deployment.getMetadata().getUid().equals(ref.getUid())))
+            .toList();
+    Optional<ReplicaSet> current =
+        owned.stream()
+            .filter(rs -> hash(rs).equals(currentHash))
+            .max(Comparator.comparingLong(ReplicaSetHistory::revision));
+    Instant startedAt =
+        current
+            .map(rs -> Instant.parse(rs.getMetadata().getCreationTimestamp()))
+            .orElse(Instant.now());
     // The revision that served: the old ReplicaSet with the most available pods; among equals
     // (for example all scaled down by a Recreate rollout), the newest.
     return owned.stream()
         .filter(rs -> !hash(rs).equals(currentHash))
-        .max(Comparator.comparingInt(ReplicaSetHistory::available).thenComparingLong(ReplicaSetHistory::revision))
-        .map(rs -> {
-          PodTemplateSpec template = template(rs);
-          return new PreviousRevision(PodTemplates.hash(template), PodTemplates.images(template),
-              rs.getMetadata().getName(), startedAt);
-        });
+        .max(
+            Comparator.comparingInt(ReplicaSetHistory::available)
+                .thenComparingLong(ReplicaSetHistory::revision))
+        .map(
+            rs -> {
+              PodTemplateSpec template = template(rs);
+              return new PreviousRevision(
+                  PodTemplates.hash(template),
+                  PodTemplates.images(template),
+                  rs.getMetadata().getName(),
+                  startedAt);
+            });
   }
 
   private static String hash(ReplicaSet rs) {
@@ -62,7 +87,8 @@ final class ReplicaSetHistory {
   private static long revision(ReplicaSet rs) {
     var annotations = rs.getMetadata().getAnnotations();
     try {
-      return Long.parseLong(annotations == null ? "0" : annotations.getOrDefault(REVISION_ANNOTATION, "0"));
+      return Long.parseLong(
+          annotations == null ? "0" : annotations.getOrDefault(REVISION_ANNOTATION, "0"));
     } catch (NumberFormatException e) {
       return 0;
     }

@@ -41,19 +41,26 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Observe, decide, act. Observes the Rollout, its Deployment (from a narrow informer, found
- * through an index, never owned) and finished measurement rounds; asks the {@link RolloutDecider};
- * makes the decision's changes, writes the status, and only then sends its notices and
- * acknowledges the measurements it recorded.
+ * Observe, decide, act. Observes the Rollout, its Deployment (from a narrow informer, found through
+ * an index, never owned) and finished measurement rounds; asks the {@link RolloutDecider}; makes
+ * the decision's changes, writes the status, and only then sends its notices and acknowledges the
+ * measurements it recorded.
  *
- * <p>Failures: a reconcile that throws is retried without limit, at most a minute apart, and
- * every failure is shown on the Rollout ({@link ReconcileFailures}). Every Rollout is looked
- * at again at least every five minutes even when nothing happens, so that no Rollout depends on
- * a single missed event.
+ * <p>Failures: a reconcile that throws is retried without limit, at most a minute apart, and every
+ * failure is shown on the Rollout ({@link ReconcileFailures}). Every Rollout is looked at again at
+ * least every five minutes even when nothing happens, so that no Rollout depends on a single missed
+ * event.
  */
-@ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false,
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2.0, maxInterval = 60_000)
+@ControllerConfiguration(
+    name = "rollout",
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(
+    maxAttempts = -1,
+    initialInterval = 1000,
+    intervalMultiplier = 2.0,
+    maxInterval = 60_000)
 public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> {
 
   static final String WORKLOAD_INDEX = "rollouts-by-workload";
@@ -65,15 +72,21 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final NoticeSender notices;
   private final OperatorMetrics metrics;
   private final Consumer<RolloutStatus> beforeStatusWrite;
-  private final SimpleInboundEventSource<Rollout> wakeups = new SimpleInboundEventSource<>("wakeups");
+  private final SimpleInboundEventSource<Rollout> wakeups =
+      new SimpleInboundEventSource<>("wakeups");
   private volatile MeasurementScheduler scheduler;
 
   /**
-   * @param beforeStatusWrite sees every status about to be written; tests make it throw to fail
-   *     a status write after the changes were made
+   * @param beforeStatusWrite sees every status about to be written; tests make it throw to fail a
+   *     status write after the changes were made
    */
-  public RolloutReconciler(RolloutDecider decider, MeasurementJobs jobs, ChangeApplier changes,
-      NoticeSender notices, OperatorMetrics metrics, Consumer<RolloutStatus> beforeStatusWrite) {
+  public RolloutReconciler(
+      RolloutDecider decider,
+      MeasurementJobs jobs,
+      ChangeApplier changes,
+      NoticeSender notices,
+      OperatorMetrics metrics,
+      Consumer<RolloutStatus> beforeStatusWrite) {
     this.decider = decider;
     this.jobs = jobs;
     this.changes = changes;
@@ -95,16 +108,30 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   @Override
   public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
     context.getPrimaryCache().addIndexer(WORKLOAD_INDEX, rollout -> List.of(workloadKey(rollout)));
-    var deployments = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Deployment.class, Rollout.class)
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(deployment -> context.getPrimaryCache()
-                .byIndex(WORKLOAD_INDEX, key(deployment.getMetadata().getNamespace(), deployment.getMetadata().getName()))
-                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-            .withPrimaryToSecondaryMapper((Rollout rollout) -> Set.of(new ResourceID(
-                rollout.getSpec().workloadRef.name, rollout.getMetadata().getNamespace())))
-            .build(),
-        context);
+    var deployments =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Deployment.class, Rollout.class)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    deployment ->
+                        context
+                            .getPrimaryCache()
+                            .byIndex(
+                                WORKLOAD_INDEX,
+                                key(
+                                    deployment.getMetadata().getNamespace(),
+                                    deployment.getMetadata().getName()))
+                            .stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper(
+                    (Rollout rollout) ->
+                        Set.of(
+                            new ResourceID(
+                                rollout.getSpec().workloadRef.name,
+                                rollout.getMetadata().getNamespace())))
+                .build(),
+            context);
     return List.of(deployments, wakeups);
   }
 
@@ -122,7 +149,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   }
 
   @Override
-  public ErrorStatusUpdateControl<Rollout> updateErrorStatus(Rollout rollout, Context<Rollout> context, Exception e) {
+  public ErrorStatusUpdateControl<Rollout> updateErrorStatus(
+      Rollout rollout, Context<Rollout> context, Exception e) {
     return ReconcileFailures.report(rollout, context, e, notices);
   }
 
@@ -136,7 +164,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       pass = observeDecideActOnce(pass.rollout(), context);
     }
     UpdateControl<Rollout> control = UpdateControl.noUpdate();
-    pass.decision().recheckAfter()
+    pass.decision()
+        .recheckAfter()
         .ifPresent(delay -> control.rescheduleAfter(delay.isZero() ? Duration.ofMillis(1) : delay));
     return control;
   }
@@ -150,11 +179,17 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private Pass observeDecideActOnce(Rollout rollout, Context<Rollout> context) {
     ResourceID id = ResourceID.fromResource(rollout);
     // Read before the status write below, which may set the new status on this very object.
-    boolean rollbackWasPending = rollout.getStatus() != null && rollout.getStatus().pendingRollback != null;
+    boolean rollbackWasPending =
+        rollout.getStatus() != null && rollout.getStatus().pendingRollback != null;
     Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
     List<MeasurementRound> rounds = scheduler.completed(id);
-    Observation observation = new Observation(rollout, deployment.map(d -> observe(rollout, d, context)), rounds,
-        Requests.from(rollout.getMetadata().getAnnotations()), guardedBy(rollout, context));
+    Observation observation =
+        new Observation(
+            rollout,
+            deployment.map(d -> observe(rollout, d, context)),
+            rounds,
+            Requests.from(rollout.getMetadata().getAnnotations()),
+            guardedBy(rollout, context));
 
     Decision decision = decider.decide(observation);
 
@@ -162,33 +197,45 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     // Scheduled before the status write, so that a round due now (the baseline at a deploy)
     // does not wait for the API server. Safe either way: a round's result only counts once a
     // reconcile records it, and asking again for the same round does nothing.
-    decision.measurement().ifPresentOrElse(
-        request -> scheduler.schedule(id, request, () -> jobs.jobFor(rollout, request)), () -> scheduler.cancel(id));
+    decision
+        .measurement()
+        .ifPresentOrElse(
+            request -> scheduler.schedule(id, request, () -> jobs.jobFor(rollout, request)),
+            () -> scheduler.cancel(id));
     Rollout current = rollout;
     boolean statusChanged = changed(rollout.getStatus(), decision.status());
     if (statusChanged) {
       beforeStatusWrite.accept(decision.status());
       // A full status update (not a merge patch): fields the decision cleared must go away.
-      current = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(rollout, context, fresh -> {
-        fresh.setStatus(decision.status());
-        return fresh;
-      });
+      current =
+          PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+              rollout,
+              context,
+              fresh -> {
+                fresh.setStatus(decision.status());
+                return fresh;
+              });
     }
     // Only now that the status records the decision: a failed write above is retried from the
     // old status, and its events and counts go out once, after the write that succeeds.
     notices.send(rollout, deployment, decision.notices());
     scheduler.acknowledge(id, rounds);
     exportMetrics(rollout, decision.status());
-    boolean rollbackJustRecorded = statusChanged && decision.status().pendingRollback != null && !rollbackWasPending;
+    boolean rollbackJustRecorded =
+        statusChanged && decision.status().pendingRollback != null && !rollbackWasPending;
     return new Pass(current, decision, rollbackJustRecorded);
   }
 
-  /** The Deployment as the decider sees it; the revision before it only when adopting mid-rollout. */
-  private static WorkloadState observe(Rollout rollout, Deployment deployment, Context<Rollout> context) {
+  /**
+   * The Deployment as the decider sees it; the revision before it only when adopting mid-rollout.
+   */
+  private static WorkloadState observe(
+      Rollout rollout, Deployment deployment, Context<Rollout> context) {
     WorkloadState state = WorkloadObserver.observe(deployment);
     boolean adopting = rollout.getStatus() == null || rollout.getStatus().stableRevision == null;
     if (adopting && state.rollingOut()) {
-      return state.withPrevious(ReplicaSetHistory.previous(context.getClient(), deployment, state.hash()));
+      return state.withPrevious(
+          ReplicaSetHistory.previous(context.getClient(), deployment, state.hash()));
     }
     return state;
   }
@@ -198,8 +245,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     String name = rollout.getMetadata().getName();
     metrics.phase(namespace, name, status.phase);
     if (status.analysis != null) {
-      status.analysis.guards.forEach(guard ->
-          metrics.guardValue(namespace, name, guard.name, guard.value == null ? Double.NaN : guard.value));
+      status.analysis.guards.forEach(
+          guard ->
+              metrics.guardValue(
+                  namespace, name, guard.name, guard.value == null ? Double.NaN : guard.value));
     }
   }
 
@@ -210,9 +259,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     metrics.forget(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
     // The Deployment is the user's: it stays as it is, except that a hold Rollguard placed is
     // lifted. ControllerRevisions go with the Rollout through their owner reference.
-    context.getSecondaryResource(Deployment.class)
+    context
+        .getSecondaryResource(Deployment.class)
         .filter(deployment -> heldByThisRollout(rollout, deployment))
-        .ifPresent(deployment -> dev.rollguard.operator.act.DeploymentHold.release(context.getClient(), deployment));
+        .ifPresent(
+            deployment ->
+                dev.rollguard.operator.act.DeploymentHold.release(context.getClient(), deployment));
     // Another Rollout waiting on this Deployment (stage Conflict) takes over now, not at the
     // Deployment's next change.
     context.getPrimaryCache().byIndex(WORKLOAD_INDEX, workloadKey(rollout)).stream()
@@ -224,7 +276,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private static boolean heldByThisRollout(Rollout rollout, Deployment deployment) {
     var annotations = deployment.getMetadata().getAnnotations();
     String held = annotations == null ? null : annotations.get(WorkloadState.HELD_REVISION);
-    return held != null && rollout.getStatus() != null
+    return held != null
+        && rollout.getStatus() != null
         && rollout.getStatus().failedRevisions.stream().anyMatch(f -> held.equals(f.hash));
   }
 
@@ -232,8 +285,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private static Optional<String> guardedBy(Rollout rollout, Context<Rollout> context) {
     return context.getPrimaryCache().byIndex(WORKLOAD_INDEX, workloadKey(rollout)).stream()
         .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
-        .min(Comparator.comparing((Rollout r) -> r.getMetadata().getCreationTimestamp())
-            .thenComparing(r -> r.getMetadata().getName()))
+        .min(
+            Comparator.comparing((Rollout r) -> r.getMetadata().getCreationTimestamp())
+                .thenComparing(r -> r.getMetadata().getName()))
         .map(first -> first.getMetadata().getName())
         .filter(first -> !first.equals(rollout.getMetadata().getName()));
   }

@@ -13,33 +13,63 @@ final class WorkloadObserver {
 
   static WorkloadState observe(Deployment deployment) {
     var template = deployment.getSpec().getTemplate();
-    int desired = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
-    DeploymentStatus status = deployment.getStatus() == null ? new DeploymentStatus() : deployment.getStatus();
+    int desired =
+        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    DeploymentStatus status =
+        deployment.getStatus() == null ? new DeploymentStatus() : deployment.getStatus();
     int updated = count(status.getUpdatedReplicas());
     int available = count(status.getAvailableReplicas());
     int total = count(status.getReplicas());
-    long generation = deployment.getMetadata().getGeneration() == null ? 0 : deployment.getMetadata().getGeneration();
+    long generation =
+        deployment.getMetadata().getGeneration() == null
+            ? 0
+            : deployment.getMetadata().getGeneration();
     long observed = status.getObservedGeneration() == null ? 0 : status.getObservedGeneration();
     // Available means the Deployment controller has seen this template and every desired
     // replica runs it and is available, with no old pod left.
-    boolean fullyAvailable = observed >= generation && updated >= desired && available >= desired && total <= updated;
-    String availability = updated + "/" + desired + " updated replicas, " + available + " available"
-        + (total > updated ? ", " + (total - updated) + " old still running" : "");
+    boolean fullyAvailable =
+        observed >= generation && updated >= desired && available >= desired && total <= updated;
+    String availability =
+        updated
+            + "/"
+            + desired
+            + " updated replicas, "
+            + available
+            + " available"
+            + (total > updated ? ", " + (total - updated) + " old still running" : "");
     boolean paused = Boolean.TRUE.equals(deployment.getSpec().getPaused());
     var annotations = deployment.getMetadata().getAnnotations();
-    Optional<String> held = Optional.ofNullable(annotations == null ? null : annotations.get(WorkloadState.HELD_REVISION));
-    return new WorkloadState(PodTemplates.hash(template), PodTemplates.images(template), fullyAvailable,
-        availability, paused, held, rollingOut(status, desired, updated, total, observed < generation), Optional.empty());
+    Optional<String> held =
+        Optional.ofNullable(
+            annotations == null ? null : annotations.get(WorkloadState.HELD_REVISION));
+    return new WorkloadState(
+        PodTemplates.hash(template),
+        PodTemplates.images(template),
+        fullyAvailable,
+        availability,
+        paused,
+        held,
+        rollingOut(status, desired, updated, total, observed < generation),
+        Optional.empty());
   }
 
   /**
    * In the middle of a rollout: old pods still run, the new ReplicaSet is not complete, the
    * controller has not seen the template yet, or it does not report the rollout as finished.
    */
-  private static boolean rollingOut(DeploymentStatus status, int desired, int updated, int total, boolean unseen) {
-    String progressing = status.getConditions() == null ? null : status.getConditions().stream()
-        .filter(c -> "Progressing".equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(null);
-    return unseen || total > updated || updated < desired
+  private static boolean rollingOut(
+      DeploymentStatus status, int desired, int updated, int total, boolean unseen) {
+    String progressing =
+        status.getConditions() == null
+            ? null
+            : status.getConditions().stream()
+                .filter(c -> "Progressing".equals(c.getType()))
+                .map(c -> c.getReason())
+                .findFirst()
+                .orElse(null);
+    return unseen
+        || total > updated
+        || updated < desired
         || progressing != null && !"NewReplicaSetAvailable".equals(progressing);
   }
 

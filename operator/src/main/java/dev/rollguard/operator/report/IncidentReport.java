@@ -1,12 +1,12 @@
 package dev.rollguard.operator.report;
 
-import dev.rollguard.operator.decide.guard.Numbers;
 import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.HistoryEntry;
 import dev.rollguard.operator.api.Revision;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
+import dev.rollguard.operator.decide.guard.Numbers;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The record of a rollback as a postmortem timeline, in Markdown: what was deployed, when it
- * first breached, each breaching measurement, the rollback and the recovery, with values and
- * thresholds. Built from the Rollout's status history and its events; a pure function.
+ * The record of a rollback as a postmortem timeline, in Markdown: what was deployed, when it first
+ * breached, each breaching measurement, the rollback and the recovery, with values and thresholds.
+ * Built from the Rollout's status history and its events; a pure function.
  */
 public final class IncidentReport {
 
@@ -28,28 +28,48 @@ public final class IncidentReport {
     RolloutStatus status = rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
     String name = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
     StringBuilder md = new StringBuilder();
-    Optional<FailedRevision> failed = status.failedRevisions.isEmpty() ? Optional.empty()
-        : Optional.of(status.failedRevisions.get(status.failedRevisions.size() - 1));
-    md.append("# ").append(failed.isPresent() ? "Incident: " : "Rollout ").append(name)
-        .append(failed.map(f -> " rolled back " + f.hash).orElse(" (no rollback recorded)")).append("\n\n");
+    Optional<FailedRevision> failed =
+        status.failedRevisions.isEmpty()
+            ? Optional.empty()
+            : Optional.of(status.failedRevisions.get(status.failedRevisions.size() - 1));
+    md.append("# ")
+        .append(failed.isPresent() ? "Incident: " : "Rollout ")
+        .append(name)
+        .append(failed.map(f -> " rolled back " + f.hash).orElse(" (no rollback recorded)"))
+        .append("\n\n");
     summary(md, rollout, status, failed);
     timeline(md, status, events);
     guards(md, status);
     return md.toString();
   }
 
-  private static void summary(StringBuilder md, Rollout rollout, RolloutStatus status, Optional<FailedRevision> failed) {
+  private static void summary(
+      StringBuilder md, Rollout rollout, RolloutStatus status, Optional<FailedRevision> failed) {
     md.append("| | |\n|---|---|\n");
     row(md, "Deployment", rollout.getSpec().workloadRef.name);
-    row(md, "Phase", String.valueOf(status.phase) + (status.message != null ? ": " + status.message : ""));
+    row(
+        md,
+        "Phase",
+        String.valueOf(status.phase) + (status.message != null ? ": " + status.message : ""));
     if (failed.isPresent()) {
       FailedRevision f = failed.get();
       row(md, "Failed revision", f.hash + " (" + String.join(", ", f.images) + ")");
       row(md, "Failed at", f.failedAt);
-      row(md, "Why", f.reason + (f.guard != null ? ": guard " + f.guard : "")
-          + (f.value != null ? " = " + Numbers.format(f.value) : "") + (f.threshold != null ? ", bounds " + f.threshold : ""));
-      deployTime(status, f.hash).ifPresent(deployed -> row(md, "Detected and rolled back",
-          seconds(Duration.between(deployed, Instant.parse(f.failedAt))) + " after the deploy"));
+      row(
+          md,
+          "Why",
+          f.reason
+              + (f.guard != null ? ": guard " + f.guard : "")
+              + (f.value != null ? " = " + Numbers.format(f.value) : "")
+              + (f.threshold != null ? ", bounds " + f.threshold : ""));
+      deployTime(status, f.hash)
+          .ifPresent(
+              deployed ->
+                  row(
+                      md,
+                      "Detected and rolled back",
+                      seconds(Duration.between(deployed, Instant.parse(f.failedAt)))
+                          + " after the deploy"));
     }
     Revision stable = status.stableRevision;
     if (stable != null) {
@@ -61,16 +81,31 @@ public final class IncidentReport {
   private static void timeline(StringBuilder md, RolloutStatus status, List<Event> events) {
     md.append("## Timeline\n\n| time | what | revision | detail |\n|---|---|---|---|\n");
     for (HistoryEntry entry : status.history) {
-      md.append("| ").append(entry.at).append(" | ").append(entry.type).append(" | ")
-          .append(entry.revision == null ? "" : entry.revision).append(" | ").append(cell(entry.message)).append(" |\n");
+      md.append("| ")
+          .append(entry.at)
+          .append(" | ")
+          .append(entry.type)
+          .append(" | ")
+          .append(entry.revision == null ? "" : entry.revision)
+          .append(" | ")
+          .append(cell(entry.message))
+          .append(" |\n");
     }
     List<Event> sorted = new ArrayList<>(events);
-    sorted.sort(Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()));
+    sorted.sort(
+        Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()));
     if (!sorted.isEmpty()) {
       md.append("\n## Events\n\n| time | type | reason | message |\n|---|---|---|---|\n");
       for (Event event : sorted) {
-        md.append("| ").append(event.getLastTimestamp()).append(" | ").append(event.getType()).append(" | ")
-            .append(event.getReason()).append(" | ").append(cell(event.getMessage())).append(" |\n");
+        md.append("| ")
+            .append(event.getLastTimestamp())
+            .append(" | ")
+            .append(event.getType())
+            .append(" | ")
+            .append(event.getReason())
+            .append(" | ")
+            .append(cell(event.getMessage()))
+            .append(" |\n");
       }
     }
     md.append('\n');
@@ -80,14 +115,26 @@ public final class IncidentReport {
     if (status.analysis == null || status.analysis.guards.isEmpty()) {
       return;
     }
-    md.append("## Guards at the last measurement (").append(status.analysis.kind).append(" of ")
-        .append(status.analysis.revision).append(")\n\n| guard | value | baseline | bounds | verdict | at |\n")
+    md.append("## Guards at the last measurement (")
+        .append(status.analysis.kind)
+        .append(" of ")
+        .append(status.analysis.revision)
+        .append(")\n\n| guard | value | baseline | bounds | verdict | at |\n")
         .append("|---|---|---|---|---|---|\n");
     for (GuardStatus g : status.analysis.guards) {
-      md.append("| ").append(g.name).append(" | ").append(g.value == null ? "" : Numbers.format(g.value))
-          .append(" | ").append(g.baseline == null ? "" : Numbers.format(g.baseline)).append(" | ")
-          .append(cell(g.threshold)).append(" | ").append(g.verdict).append(" | ")
-          .append(g.at == null ? "" : g.at).append(" |\n");
+      md.append("| ")
+          .append(g.name)
+          .append(" | ")
+          .append(g.value == null ? "" : Numbers.format(g.value))
+          .append(" | ")
+          .append(g.baseline == null ? "" : Numbers.format(g.baseline))
+          .append(" | ")
+          .append(cell(g.threshold))
+          .append(" | ")
+          .append(g.verdict)
+          .append(" | ")
+          .append(g.at == null ? "" : g.at)
+          .append(" |\n");
     }
   }
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code java -jar rollguard-operator.jar report NAMESPACE/ROLLOUT [--kubeconfig FILE]}: prints
- * the incident record of a Rollout as Markdown.
+ * {@code java -jar rollguard-operator.jar report NAMESPACE/ROLLOUT [--kubeconfig FILE]}: prints the
+ * incident record of a Rollout as Markdown.
  */
 public final class ReportCommand {
 
@@ -47,9 +47,13 @@ public final class ReportCommand {
         err.println("report: Rollout " + target + " not found");
         return 1;
       }
-      List<Event> events = client.v1().events().inNamespace(namespace).list().getItems().stream()
-          .filter(e -> "Rollout".equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
-          .toList();
+      List<Event> events =
+          client.v1().events().inNamespace(namespace).list().getItems().stream()
+              .filter(
+                  e ->
+                      "Rollout".equals(e.getInvolvedObject().getKind())
+                          && name.equals(e.getInvolvedObject().getName()))
+              .toList();
       out.print(IncidentReport.render(rollout, events));
       return 0;
     } catch (IOException e) {

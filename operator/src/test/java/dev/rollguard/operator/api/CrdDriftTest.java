@@ -22,7 +22,9 @@ class CrdDriftTest {
     }
     String committed = Files.readString(CrdFiles.committed());
     assertThat(committed)
-        .as("crds/%s differs from the model; run scripts/update-crds and commit the result", CRD_FILE)
+        .as(
+            "crds/%s differs from the model; run scripts/update-crds and commit the result",
+            CRD_FILE)
         .isEqualTo(generated);
   }
 }

@@ -10,16 +10,28 @@ import org.junit.jupiter.api.Test;
 class PodTemplatesTest {
 
   private static PodTemplateSpec template(String image) {
-    return new PodTemplateSpecBuilder().withNewMetadata().addToLabels("app", "web").endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage(image).endContainer().endSpec().build();
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .addToLabels("app", "web")
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage(image)
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   @Test
   void equivalentTemplatesHaveTheSameHash() {
     PodTemplateSpec plain = template("shop/web:1");
-    PodTemplateSpec reordered = Serialization.unmarshal("""
+    PodTemplateSpec reordered =
+        Serialization.unmarshal(
+            """
         {"spec": {"containers": [{"image": "shop/web:1", "name": "app", "env": []}], "volumes": []},
-         "metadata": {"annotations": {}, "labels": {"app": "web"}}}""", PodTemplateSpec.class);
+         "metadata": {"annotations": {}, "labels": {"app": "web"}}}""",
+            PodTemplateSpec.class);
     PodTemplateSpec fromReplicaSet = template("shop/web:1");
     fromReplicaSet.getMetadata().getLabels().put("pod-template-hash", "7d47dcc967");
 
@@ -33,10 +45,16 @@ class PodTemplatesTest {
     PodTemplateSpec base = template("shop/web:1");
     PodTemplateSpec image = template("shop/web:2");
     PodTemplateSpec env = template("shop/web:1");
-    env.getSpec().getContainers().get(0).setEnv(java.util.List.of(
-        new io.fabric8.kubernetes.api.model.EnvVar("POOL_SIZE", "50", null)));
+    env.getSpec()
+        .getContainers()
+        .get(0)
+        .setEnv(
+            java.util.List.of(new io.fabric8.kubernetes.api.model.EnvVar("POOL_SIZE", "50", null)));
     PodTemplateSpec restarted = template("shop/web:1");
-    restarted.getMetadata().setAnnotations(java.util.Map.of("kubectl.kubernetes.io/restartedAt", "2026-11-25T10:00:00Z"));
+    restarted
+        .getMetadata()
+        .setAnnotations(
+            java.util.Map.of("kubectl.kubernetes.io/restartedAt", "2026-11-25T10:00:00Z"));
 
     assertThat(PodTemplates.hash(image)).isNotEqualTo(PodTemplates.hash(base));
     assertThat(PodTemplates.hash(env)).isNotEqualTo(PodTemplates.hash(base));
@@ -46,8 +64,13 @@ class PodTemplatesTest {
   @Test
   void imagesAreListedInitContainersFirst() {
     PodTemplateSpec t = template("shop/web:1");
-    t.getSpec().setInitContainers(java.util.List.of(new io.fabric8.kubernetes.api.model.ContainerBuilder()
-        .withName("migrate").withImage("shop/migrate:1").build()));
+    t.getSpec()
+        .setInitContainers(
+            java.util.List.of(
+                new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                    .withName("migrate")
+                    .withImage("shop/migrate:1")
+                    .build()));
     assertThat(PodTemplates.images(t)).containsExactly("shop/migrate:1", "shop/web:1");
   }
 }

@@ -12,24 +12,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Invalid Rollouts are refused by the real API server at {@code kubectl apply} time, with a
- * message that names the field, thanks to the schema and CEL rules of the committed CRD.
+ * Invalid Rollouts are refused by the real API server at {@code kubectl apply} time, with a message
+ * that names the field, thanks to the schema and CEL rules of the committed CRD.
  */
 @LocalPlatform(apiServer = true)
 class RolloutValidationIT {
 
-  private static final String VALID_GUARD = "{name: db, query: 'sum(pg_stat_activity_count)', max: 150}";
+  private static final String VALID_GUARD =
+      "{name: db, query: 'sum(pg_stat_activity_count)', max: 150}";
 
   @BeforeAll
   static void installCrd(Platform platform) {
     platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform.kubectl("wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
+    platform
+        .kubectl(
+            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
         .orThrow();
   }
 
   @Test
   void aCompleteRolloutIsAcceptedAndDefaultsAreFilledIn(Platform platform) {
-    String rollout = """
+    String rollout =
+        """
         apiVersion: rollguard.dev/v1alpha1
         kind: Rollout
         metadata: {name: checkout, namespace: default}
@@ -45,20 +49,35 @@ class RolloutValidationIT {
     CommandResult applied = platform.kubectlWithInput(rollout, "apply", "-f", "-");
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
 
-    String defaults = platform.kubectl("get", "rollout", "checkout", "-o",
-        "jsonpath={.spec.analysis.interval} {.spec.analysis.failureLimit} {.spec.analysis.onInconclusive} "
-            + "{.spec.rollback.mode}{.spec.workloadRef.apiVersion}").orThrow().stdout();
+    String defaults =
+        platform
+            .kubectl(
+                "get",
+                "rollout",
+                "checkout",
+                "-o",
+                "jsonpath={.spec.analysis.interval} {.spec.analysis.failureLimit} {.spec.analysis.onInconclusive} "
+                    + "{.spec.rollback.mode}{.spec.workloadRef.apiVersion}")
+            .orThrow()
+            .stdout();
     assertThat(defaults).isEqualTo("15s 2 Hold apps/v1");
 
     String table = platform.kubectl("get", "rollouts").orThrow().stdout();
     assertThat(table.lines().findFirst().orElseThrow())
-        .contains("TARGET").contains("PHASE").contains("CURRENT").contains("STABLE").contains("MESSAGE");
+        .contains("TARGET")
+        .contains("PHASE")
+        .contains("CURRENT")
+        .contains("STABLE")
+        .contains("MESSAGE");
     assertThat(platform.kubectl("get", "rg", "checkout", "-o", "name").orThrow().stdout().strip())
         .isEqualTo("rollout.rollguard.dev/checkout");
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       missing query        | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, max: 1}]                              | spec.guards[0].query: Required value
       blank query          | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: '  ', max: 1}]                 | query must not be blank
       bad duration         | workloadRef: {kind: Deployment, name: web}; analysis: {interval: 15 seconds}; guards: [GUARD]         | spec.analysis.interval: Invalid value: "15 seconds": must be a duration such as 30s, 10m or 1h30m
@@ -74,18 +93,25 @@ class RolloutValidationIT {
       unknown mode         | workloadRef: {kind: Deployment, name: web}; rollback: {mode: Sometimes}; guards: [GUARD]              | spec.rollback.mode: Unsupported value: "Sometimes"
       bad prometheus url   | workloadRef: {kind: Deployment, name: web}; prometheus: {address: 'prometheus:9090'}; guards: [GUARD] | spec.prometheus.address: Invalid value: "prometheus:9090"
       """)
-  void anInvalidRolloutIsRefusedWithAMessageNamingTheField(String rule, String spec, String expected,
-      Platform platform) {
+  void anInvalidRolloutIsRefusedWithAMessageNamingTheField(
+      String rule, String spec, String expected, Platform platform) {
     String name = rule.replace(' ', '-');
     CommandResult result = apply(platform, name, spec);
 
     assertThat(result.exitCode()).as("kubectl apply of an invalid Rollout (%s)", rule).isNotZero();
-    assertThat(result.stderr()).contains("The Rollout \"" + name + "\" is invalid").contains(expected);
-    assertThat(platform.kubectl("get", "rollout", name).exitCode()).as("nothing was stored").isNotZero();
+    assertThat(result.stderr())
+        .contains("The Rollout \"" + name + "\" is invalid")
+        .contains(expected);
+    assertThat(platform.kubectl("get", "rollout", name).exitCode())
+        .as("nothing was stored")
+        .isNotZero();
   }
 
   @ParameterizedTest(name = "{0}: {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       analysis.interval           | analysis: {interval: 0s}
       analysis.bakeTime           | analysis: {bakeTime: 0ms}
       analysis.progressDeadline   | analysis: {progressDeadline: 0h0m}
@@ -98,7 +124,10 @@ class RolloutValidationIT {
   }
 
   @ParameterizedTest(name = "{0}: {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       analysis.bakeTime           | analysis: {bakeTime: 99999999999999999999h}
       analysis.initialDelay       | analysis: {initialDelay: 100000h}
       analysis.postPromotionWindow| analysis: {postPromotionWindow: 1000000000s}
@@ -110,51 +139,73 @@ class RolloutValidationIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       zero initialDelay        | analysis: {initialDelay: 0s}                 | {.spec.analysis.initialDelay}        | 0s
       zero postPromotionWindow | analysis: {postPromotionWindow: 0s}          | {.spec.analysis.postPromotionWindow} | 0s
       two days bakeTime        | analysis: {bakeTime: 48h}                    | {.spec.analysis.bakeTime}            | 48h
       largest numbers          | analysis: {bakeTime: 99999h, interval: 999999999ms, progressDeadline: 9999999m}; prometheus: {timeout: 999999999s} | {.spec.analysis.bakeTime} {.spec.analysis.interval} {.spec.analysis.progressDeadline} {.spec.prometheus.timeout} | 99999h 999999999ms 9999999m 999999999s
       largest in 32 characters | analysis: {bakeTime: 999999999s999999999s999999999s9h} | {.spec.analysis.bakeTime} | 999999999s999999999s999999999s9h
       """)
-  void aLegalDurationIsAccepted(String rule, String spec, String jsonPath, String expected, Platform platform) {
+  void aLegalDurationIsAccepted(
+      String rule, String spec, String jsonPath, String expected, Platform platform) {
     String name = rule.replace(' ', '-').toLowerCase(Locale.ROOT);
     CommandResult result = apply(platform, name, aValidRolloutWith(spec));
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(platform.kubectl("get", "rollout", name, "-o", "jsonpath=" + jsonPath).orThrow().stdout())
+    assertThat(
+            platform
+                .kubectl("get", "rollout", name, "-o", "jsonpath=" + jsonPath)
+                .orThrow()
+                .stdout())
         .isEqualTo(expected);
   }
 
   /** Refused, with one line of the error that names the field and says what is wrong with it. */
-  private static void assertRefusedNamingTheField(Platform platform, String rule, String spec, String field,
-      String message) {
-    String name = rule.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "").toLowerCase(Locale.ROOT);
+  private static void assertRefusedNamingTheField(
+      Platform platform, String rule, String spec, String field, String message) {
+    String name =
+        rule.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "").toLowerCase(Locale.ROOT);
     CommandResult result = apply(platform, name, aValidRolloutWith(spec));
 
     assertThat(result.exitCode()).as("kubectl apply of an invalid Rollout (%s)", rule).isNotZero();
-    assertThat(result.stderr()).contains("The Rollout \"" + name + "\" is invalid")
-        .as("one rule fails, without a CEL runtime error").containsOnlyOnce("Invalid value");
+    assertThat(result.stderr())
+        .contains("The Rollout \"" + name + "\" is invalid")
+        .as("one rule fails, without a CEL runtime error")
+        .containsOnlyOnce("Invalid value");
     assertThat(result.stderr().lines())
         .as(result.stderr())
-        .anySatisfy(line -> assertThat(line).contains("spec." + field + ": Invalid value: ").contains(message));
-    assertThat(platform.kubectl("get", "rollout", name).exitCode()).as("nothing was stored").isNotZero();
+        .anySatisfy(
+            line ->
+                assertThat(line).contains("spec." + field + ": Invalid value: ").contains(message));
+    assertThat(platform.kubectl("get", "rollout", name).exitCode())
+        .as("nothing was stored")
+        .isNotZero();
   }
 
   /** The spec with a workloadRef, and a valid guard unless it has guards. */
   private static String aValidRolloutWith(String spec) {
-    return "workloadRef: {kind: Deployment, name: web}; " + spec + (spec.contains("guards:") ? "" : "; guards: [GUARD]");
+    return "workloadRef: {kind: Deployment, name: web}; "
+        + spec
+        + (spec.contains("guards:") ? "" : "; guards: [GUARD]");
   }
 
-  /** Applies a Rollout whose spec is written as "; "-separated lines, GUARD standing for a valid guard. */
+  /**
+   * Applies a Rollout whose spec is written as "; "-separated lines, GUARD standing for a valid
+   * guard.
+   */
   private static CommandResult apply(Platform platform, String name, String spec) {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: rollguard.dev/v1alpha1
         kind: Rollout
         metadata: {name: %s, namespace: default}
         spec:
           %s
-        """.formatted(name, spec.replace("GUARD", VALID_GUARD).replace("; ", "\n  "));
+        """
+            .formatted(name, spec.replace("GUARD", VALID_GUARD).replace("; ", "\n  "));
     return platform.kubectlWithInput(yaml, "apply", "-f", "-");
   }
 }

@@ -6,10 +6,10 @@ import dev.rollguard.operator.api.RollbackSpec;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutSpec;
 import dev.rollguard.operator.api.WorkloadRef;
-import dev.rollguard.operator.measure.prometheus.Measurement;
 import dev.rollguard.operator.measure.MeasurementRequest;
 import dev.rollguard.operator.measure.MeasurementRound;
 import dev.rollguard.operator.measure.MeasurementRound.Purpose;
+import dev.rollguard.operator.measure.prometheus.Measurement;
 import dev.rollguard.testing.MovableClock;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
@@ -24,8 +24,10 @@ import java.util.Optional;
 class DeciderFixture {
 
   static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
-  static final WorkloadState STABLE = new WorkloadState("aaaaaaaaaa", List.of("shop/web:1"), true, "3/3 available");
-  static final WorkloadState NEXT = new WorkloadState("bbbbbbbbbb", List.of("shop/web:2"), true, "3/3 available");
+  static final WorkloadState STABLE =
+      new WorkloadState("aaaaaaaaaa", List.of("shop/web:1"), true, "3/3 available");
+  static final WorkloadState NEXT =
+      new WorkloadState("bbbbbbbbbb", List.of("shop/web:2"), true, "3/3 available");
 
   final MovableClock clock = new MovableClock(START);
   final RolloutDecider decider = new RolloutDecider(clock);
@@ -36,7 +38,8 @@ class DeciderFixture {
   final List<Object> allActions = new ArrayList<>();
 
   DeciderFixture() {
-    rollout.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("shop").withGeneration(3L).build());
+    rollout.setMetadata(
+        new ObjectMetaBuilder().withName("web").withNamespace("shop").withGeneration(3L).build());
     RolloutSpec spec = new RolloutSpec();
     spec.workloadRef = new WorkloadRef("Deployment", "web");
     spec.analysis = new AnalysisSpec();
@@ -60,7 +63,10 @@ class DeciderFixture {
   }
 
   Decision step(WorkloadState workload, MeasurementRound... rounds) {
-    last = decider.decide(new Observation(rollout, Optional.ofNullable(workload), List.of(rounds), requests, guardedBy));
+    last =
+        decider.decide(
+            new Observation(
+                rollout, Optional.ofNullable(workload), List.of(rounds), requests, guardedBy));
     rollout.setStatus(last.status());
     allActions.addAll(lastActions());
     requests = Requests.NONE;
@@ -73,7 +79,8 @@ class DeciderFixture {
 
   /** Moves the clock to the decision's requested measurement time. */
   MeasurementRequest advanceToMeasurement() {
-    MeasurementRequest request = last.measurement().orElseThrow(() -> new AssertionError("no measurement requested"));
+    MeasurementRequest request =
+        last.measurement().orElseThrow(() -> new AssertionError("no measurement requested"));
     if (request.due().isAfter(clock.instant())) {
       clock.set(request.due());
     }
@@ -91,8 +98,13 @@ class DeciderFixture {
   }
 
   MeasurementRound noData(Purpose purpose, String revision) {
-    return round(purpose, revision, new Measurement.Inconclusive(clock.instant(), Measurement.Cause.UNREACHABLE,
-        "Prometheus at http://prom:9090 is unreachable: Connection refused"));
+    return round(
+        purpose,
+        revision,
+        new Measurement.Inconclusive(
+            clock.instant(),
+            Measurement.Cause.UNREACHABLE,
+            "Prometheus at http://prom:9090 is unreachable: Connection refused"));
   }
 
   /** Adopts STABLE, deploys NEXT, and records a baseline of {@code baseline}. */

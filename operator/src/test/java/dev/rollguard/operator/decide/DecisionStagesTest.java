@@ -17,7 +17,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The decision core's stages: gates, mid-rollout adoption, takeover, and the stage recorded in status. */
+/**
+ * The decision core's stages: gates, mid-rollout adoption, takeover, and the stage recorded in
+ * status.
+ */
 class DecisionStagesTest {
 
   private final DeciderFixture f = new DeciderFixture();
@@ -27,7 +30,10 @@ class DecisionStagesTest {
   }
 
   private Condition condition(String type) {
-    return status().conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    return status().conditions.stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
   }
 
   @Nested
@@ -41,7 +47,9 @@ class DecisionStagesTest {
       assertThat(status().phase).isEqualTo(Phase.Error);
       assertThat(condition("Ready").getStatus()).isEqualTo("False");
       assertThat(condition("Ready").getReason()).isEqualTo("InvalidSpec");
-      assertThat(condition("Ready").getMessage()).contains("spec.analysis.bakeTime").contains("99999999999999999999h");
+      assertThat(condition("Ready").getMessage())
+          .contains("spec.analysis.bakeTime")
+          .contains("99999999999999999999h");
       assertThat(status().message).contains("NOT guarded");
       assertThat(f.eventReasons()).containsExactly("InvalidSpec");
       assertThat(f.actions(Change.SaveStableRevision.class)).as("nothing is adopted").isEmpty();
@@ -52,7 +60,8 @@ class DecisionStagesTest {
 
       f.rollout.getMetadata().setGeneration(4L);
       f.step(STABLE);
-      assertThat(f.eventReasons()).as("a new generation with the same mistake is told again")
+      assertThat(f.eventReasons())
+          .as("a new generation with the same mistake is told again")
           .containsExactly("InvalidSpec");
     }
 
@@ -60,7 +69,9 @@ class DecisionStagesTest {
     void fixingTheSpecStartsGuarding() {
       f.rollout.getSpec().analysis.interval = "0s";
       f.step(STABLE);
-      assertThat(condition("Ready").getMessage()).contains("spec.analysis.interval").contains("greater than zero");
+      assertThat(condition("Ready").getMessage())
+          .contains("spec.analysis.interval")
+          .contains("greater than zero");
 
       f.rollout.getSpec().analysis.interval = "15s";
       f.rollout.getMetadata().setGeneration(4L);
@@ -92,28 +103,48 @@ class DecisionStagesTest {
     @Test
     void aDeploymentCaughtMidRolloutAdoptsThePreviousRevisionAndAnalysesTheNewOne() {
       var startedAt = f.clock.instant().minusSeconds(20);
-      WorkloadState inFlight = new WorkloadState(NEXT.hash(), NEXT.images(), false, "1/3 updated replicas",
-          false, Optional.empty(), true,
-          Optional.of(new PreviousRevision(STABLE.hash(), STABLE.images(), "web-5d8f", startedAt)));
+      WorkloadState inFlight =
+          new WorkloadState(
+              NEXT.hash(),
+              NEXT.images(),
+              false,
+              "1/3 updated replicas",
+              false,
+              Optional.empty(),
+              true,
+              Optional.of(
+                  new PreviousRevision(STABLE.hash(), STABLE.images(), "web-5d8f", startedAt)));
 
       f.step(inFlight);
 
       assertThat(status().stableRevision.hash).isEqualTo(STABLE.hash());
-      assertThat(f.actions(Change.SaveStableRevision.class)).containsExactly(new Change.SaveStableRevision(
-          STABLE.hash(), "web-" + STABLE.hash(), Optional.of("web-5d8f")));
+      assertThat(f.actions(Change.SaveStableRevision.class))
+          .containsExactly(
+              new Change.SaveStableRevision(
+                  STABLE.hash(), "web-" + STABLE.hash(), Optional.of("web-5d8f")));
       assertThat(status().stage).isEqualTo(Stage.Analysing);
       assertThat(status().currentRevision.hash).isEqualTo(NEXT.hash());
-      assertThat(status().currentRevision.since).as("the deploy time is the new ReplicaSet's")
+      assertThat(status().currentRevision.since)
+          .as("the deploy time is the new ReplicaSet's")
           .isEqualTo(startedAt.toString());
       assertThat(f.last.measurement().orElseThrow().purpose()).isEqualTo(Purpose.BASELINE);
-      assertThat(f.last.measurement().orElseThrow().evaluateAt()).contains(startedAt.minusSeconds(1));
+      assertThat(f.last.measurement().orElseThrow().evaluateAt())
+          .contains(startedAt.minusSeconds(1));
       assertThat(f.eventReasons()).containsExactly("Adopted", "Deployed");
     }
 
     @Test
     void aNewDeploymentStillRollingOutWithNothingBeforeItIsAdoptedAsItIs() {
-      WorkloadState first = new WorkloadState(STABLE.hash(), STABLE.images(), false, "0/3", false,
-          Optional.empty(), true, Optional.empty());
+      WorkloadState first =
+          new WorkloadState(
+              STABLE.hash(),
+              STABLE.images(),
+              false,
+              "0/3",
+              false,
+              Optional.empty(),
+              true,
+              Optional.empty());
       f.step(first);
       assertThat(status().stage).isEqualTo(Stage.Stable);
       assertThat(status().stableRevision.hash).isEqualTo(STABLE.hash());
@@ -161,8 +192,15 @@ class DecisionStagesTest {
     void aCleanDecisionReplacesAReconcileErrorOnReady() {
       f.step(STABLE);
       status().conditions.removeIf(c -> c.getType().equals("Ready"));
-      status().conditions.add(new ConditionBuilder().withType("Ready").withStatus("False")
-          .withReason("ReconcileError").withMessage("boom").build());
+      status()
+          .conditions
+          .add(
+              new ConditionBuilder()
+                  .withType("Ready")
+                  .withStatus("False")
+                  .withReason("ReconcileError")
+                  .withMessage("boom")
+                  .build());
       f.advance(Duration.ofSeconds(5));
       f.step(STABLE);
       assertThat(condition("Ready").getStatus()).isEqualTo("True");
@@ -184,6 +222,7 @@ class DecisionStagesTest {
     for (Stage stage : Stage.values()) {
       assertThat(stage.phase()).as(stage.name()).isNotNull();
     }
-    assertThat(List.of(Stage.Conflict, Stage.WorkloadMissing, Stage.InvalidSpec)).allMatch(Stage::isGate);
+    assertThat(List.of(Stage.Conflict, Stage.WorkloadMissing, Stage.InvalidSpec))
+        .allMatch(Stage::isGate);
   }
 }

@@ -10,7 +10,6 @@ import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.api.RolloutStatus.Phase;
 import dev.rollguard.operator.measure.MeasurementRequest;
-import dev.rollguard.operator.measure.MeasurementRound;
 import dev.rollguard.operator.measure.MeasurementRound.Purpose;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
@@ -29,7 +28,10 @@ class RolloutDeciderTest {
   }
 
   private Condition condition(String type) {
-    return status().conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    return status().conditions.stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
   }
 
   private GuardStatus db() {
@@ -46,8 +48,8 @@ class RolloutDeciderTest {
       assertThat(status().stableRevision.hash).isEqualTo(STABLE.hash());
       assertThat(status().stableRevision.images).containsExactly("shop/web:1");
       assertThat(status().stableRevision.controllerRevision).isEqualTo("web-" + STABLE.hash());
-      assertThat(f.actions(Change.SaveStableRevision.class)).containsExactly(
-          new Change.SaveStableRevision(STABLE.hash(), "web-" + STABLE.hash()));
+      assertThat(f.actions(Change.SaveStableRevision.class))
+          .containsExactly(new Change.SaveStableRevision(STABLE.hash(), "web-" + STABLE.hash()));
       assertThat(f.eventReasons()).containsExactly("Adopted");
       assertThat(status().observedGeneration).isEqualTo(3L);
       assertThat(condition("Ready").getStatus()).isEqualTo("True");
@@ -76,8 +78,13 @@ class RolloutDeciderTest {
       assertThat(status().phase).isEqualTo(Phase.Analysing);
       assertThat(status().currentRevision.hash).isEqualTo(NEXT.hash());
       assertThat(status().currentRevision.since).isEqualTo(deployedAt.toString());
-      assertThat(d.measurement()).contains(new MeasurementRequest(Purpose.BASELINE, NEXT.hash(), deployedAt,
-          Optional.of(deployedAt.minusSeconds(1))));
+      assertThat(d.measurement())
+          .contains(
+              new MeasurementRequest(
+                  Purpose.BASELINE,
+                  NEXT.hash(),
+                  deployedAt,
+                  Optional.of(deployedAt.minusSeconds(1))));
       assertThat(f.eventReasons()).containsExactly("Deployed");
       assertThat(condition("Analysing").getStatus()).isEqualTo("True");
     }
@@ -106,7 +113,10 @@ class RolloutDeciderTest {
       assertThat(db().consecutiveBreaches).isEqualTo(1);
       assertThat(status().phase).isEqualTo(Phase.Analysing);
       assertThat(f.eventReasons()).containsExactly("GuardBreached");
-      assertThat(f.lastActions().stream().filter(Notice.Event.class::isInstance).map(a -> ((Notice.Event) a).message()))
+      assertThat(
+              f.lastActions().stream()
+                  .filter(Notice.Event.class::isInstance)
+                  .map(a -> ((Notice.Event) a).message()))
           .containsExactly("db = 200 > max 150; db = 200 > 120 (baseline 80 50%) (breach 1 of 2)");
     }
 
@@ -129,27 +139,33 @@ class RolloutDeciderTest {
       assertThat(status().phase).isEqualTo(Phase.RollingBack);
       assertThat(status().pendingRollback.guard).isEqualTo("db");
       assertThat(status().pendingRollback.value).isEqualTo(210.0);
-      assertThat(f.actions(Change.RestoreTemplate.class)).as("nothing is touched before the decision is saved").isEmpty();
+      assertThat(f.actions(Change.RestoreTemplate.class))
+          .as("nothing is touched before the decision is saved")
+          .isEmpty();
       assertThat(f.last.recheckAfter()).contains(Duration.ZERO);
 
       f.step(NEXT);
-      assertThat(f.actions(Change.RestoreTemplate.class)).containsExactly(
-          new Change.RestoreTemplate("web-" + STABLE.hash(), STABLE.hash()));
+      assertThat(f.actions(Change.RestoreTemplate.class))
+          .containsExactly(new Change.RestoreTemplate("web-" + STABLE.hash(), STABLE.hash()));
       assertThat(status().phase).isEqualTo(Phase.RolledBack);
       assertThat(status().pendingRollback).isNull();
       assertThat(status().currentRevision.hash).isEqualTo(STABLE.hash());
-      assertThat(status().failedRevisions).singleElement().satisfies(failed -> {
-        assertThat(failed.hash).isEqualTo(NEXT.hash());
-        assertThat(failed.guard).isEqualTo("db");
-        assertThat(failed.value).isEqualTo(210.0);
-        assertThat(failed.threshold).isEqualTo("<= 150, <= 120 (baseline 80 50%)");
-      });
+      assertThat(status().failedRevisions)
+          .singleElement()
+          .satisfies(
+              failed -> {
+                assertThat(failed.hash).isEqualTo(NEXT.hash());
+                assertThat(failed.guard).isEqualTo("db");
+                assertThat(failed.value).isEqualTo(210.0);
+                assertThat(failed.threshold).isEqualTo("<= 150, <= 120 (baseline 80 50%)");
+              });
       Notice.RollbackCounted count = f.actions(Notice.RollbackCounted.class).get(0);
       assertThat(count.detection()).isEqualTo(Duration.ofSeconds(45));
       Notice.Event event = f.actions(Notice.Event.class).get(0);
       assertThat(event.warning()).isTrue();
       assertThat(event.alsoOnWorkload()).isTrue();
-      assertThat(event.message()).contains("rolled back bbbbbbbbbb (shop/web:2) to aaaaaaaaaa (shop/web:1)")
+      assertThat(event.message())
+          .contains("rolled back bbbbbbbbbb (shop/web:2) to aaaaaaaaaa (shop/web:1)")
           .contains("db = 210 > max 150");
       assertThat(condition("RolledBack").getStatus()).isEqualTo("True");
       assertThat(condition("RolledBack").getReason()).isEqualTo("GuardBreached");
@@ -190,14 +206,19 @@ class RolloutDeciderTest {
       assertThat(db().consecutiveInconclusive).isEqualTo(6);
       assertThat(condition("MetricsAvailable").getStatus()).isEqualTo("False");
       assertThat(condition("MetricsAvailable").getMessage()).contains("Connection refused");
-      assertThat(f.allActions(Notice.Event.class).stream().filter(e -> e.reason().equals("MetricsUnavailable")))
-          .as("reported once, at the limit").hasSize(1);
+      assertThat(
+              f.allActions(Notice.Event.class).stream()
+                  .filter(e -> e.reason().equals("MetricsUnavailable")))
+          .as("reported once, at the limit")
+          .hasSize(1);
     }
 
     @Test
     void holdsPromotionUntilDataReturnsThenPromotes() {
       f.deployWithBaseline(80);
-      while (f.clock.instant().isBefore(Instant.parse(status().currentRevision.since).plus(Duration.ofMinutes(6)))) {
+      while (f.clock
+          .instant()
+          .isBefore(Instant.parse(status().currentRevision.since).plus(Duration.ofMinutes(6)))) {
         f.advanceToMeasurement();
         f.step(NEXT, f.noData(Purpose.ANALYSIS, NEXT.hash()));
       }
@@ -251,15 +272,16 @@ class RolloutDeciderTest {
       assertThat(f.clock.instant()).isAfterOrEqualTo(bakeEnd).isBefore(bakeEnd.plusSeconds(15));
       assertThat(status().phase).isEqualTo(Phase.Healthy);
       assertThat(status().stableRevision.hash).isEqualTo(NEXT.hash());
-      assertThat(f.actions(Change.SaveStableRevision.class)).containsExactly(
-          new Change.SaveStableRevision(NEXT.hash(), "web-" + NEXT.hash()));
+      assertThat(f.actions(Change.SaveStableRevision.class))
+          .containsExactly(new Change.SaveStableRevision(NEXT.hash(), "web-" + NEXT.hash()));
       assertThat(f.actions(Notice.PromotionCounted.class)).hasSize(1);
       assertThat(f.eventReasons()).contains("Promoted");
     }
 
     @Test
     void anUnavailableRevisionIsNotPromotedAndIsRolledBackAtTheProgressDeadline() {
-      WorkloadState stuck = new WorkloadState(NEXT.hash(), NEXT.images(), false, "1/3 updated replicas available");
+      WorkloadState stuck =
+          new WorkloadState(NEXT.hash(), NEXT.images(), false, "1/3 updated replicas available");
       f.step(STABLE);
       f.step(stuck);
       f.step(stuck, f.values(Purpose.BASELINE, NEXT.hash(), 80));
@@ -285,7 +307,9 @@ class RolloutDeciderTest {
       assertThat(f.allActions(Change.RestoreTemplate.class)).isEmpty();
       assertThat(status().phase).isEqualTo(Phase.RolledBack);
       assertThat(status().message).startsWith("DryRun: would have rolled back bbbbbbbbbb");
-      assertThat(status().currentRevision.hash).as("the new revision still runs").isEqualTo(NEXT.hash());
+      assertThat(status().currentRevision.hash)
+          .as("the new revision still runs")
+          .isEqualTo(NEXT.hash());
       assertThat(f.actions(Notice.RollbackCounted.class).get(0).mode()).isEqualTo("DryRun");
       assertThat(f.eventReasons()).containsExactly("DryRunRollback");
       f.step(NEXT);
@@ -326,7 +350,10 @@ class RolloutDeciderTest {
       assertThat(condition("Recovered").getReason()).isEqualTo("NotRecovered");
       assertThat(status().message).startsWith("NOT RECOVERED");
       assertThat(f.allActions(Change.RestoreTemplate.class)).hasSize(1);
-      assertThat(f.allActions(Notice.Event.class).stream().filter(e -> e.reason().equals("NotRecovered"))).hasSize(1);
+      assertThat(
+              f.allActions(Notice.Event.class).stream()
+                  .filter(e -> e.reason().equals("NotRecovered")))
+          .hasSize(1);
     }
   }
 
@@ -401,12 +428,14 @@ class RolloutDeciderTest {
       assertThat(condition("Ready").getObservedGeneration()).isEqualTo(3L);
     }
   }
+
   @Nested
   class Holding {
-    private final WorkloadState stablePaused = new WorkloadState(STABLE.hash(), STABLE.images(), true, "3/3",
-        true, Optional.of(NEXT.hash()));
-    private final WorkloadState failedPaused = new WorkloadState(NEXT.hash(), NEXT.images(), false, "0/3",
-        true, Optional.of(NEXT.hash()));
+    private final WorkloadState stablePaused =
+        new WorkloadState(
+            STABLE.hash(), STABLE.images(), true, "3/3", true, Optional.of(NEXT.hash()));
+    private final WorkloadState failedPaused =
+        new WorkloadState(NEXT.hash(), NEXT.images(), false, "0/3", true, Optional.of(NEXT.hash()));
 
     private void rolledBack() {
       f.deployWithBaseline(80);
@@ -420,9 +449,12 @@ class RolloutDeciderTest {
       rolledBack();
       WorkloadState rollingBack = new WorkloadState(STABLE.hash(), STABLE.images(), false, "1/3");
       f.step(rollingBack);
-      assertThat(f.actions(Change.HoldDeployment.class)).as("not while the stable pods come back").isEmpty();
+      assertThat(f.actions(Change.HoldDeployment.class))
+          .as("not while the stable pods come back")
+          .isEmpty();
       f.step(STABLE);
-      assertThat(f.actions(Change.HoldDeployment.class)).containsExactly(new Change.HoldDeployment(NEXT.hash()));
+      assertThat(f.actions(Change.HoldDeployment.class))
+          .containsExactly(new Change.HoldDeployment(NEXT.hash()));
     }
 
     @Test
@@ -434,8 +466,12 @@ class RolloutDeciderTest {
       f.step(failedPaused);
       assertThat(status().phase).isEqualTo(Phase.Holding);
       assertThat(status().heldRevision).isEqualTo(NEXT.hash());
-      assertThat(status().message).contains("held failed revision " + NEXT.hash()).contains("rollguard.dev/retry");
-      assertThat(status().currentRevision.hash).as("the stable pods serve").isEqualTo(STABLE.hash());
+      assertThat(status().message)
+          .contains("held failed revision " + NEXT.hash())
+          .contains("rollguard.dev/retry");
+      assertThat(status().currentRevision.hash)
+          .as("the stable pods serve")
+          .isEqualTo(STABLE.hash());
       assertThat(f.eventReasons()).containsExactly("Held");
       for (int i = 0; i < 10; i++) {
         f.step(failedPaused);
@@ -460,8 +496,9 @@ class RolloutDeciderTest {
       rolledBack();
       f.step(STABLE);
       f.step(failedPaused);
-      WorkloadState third = new WorkloadState("cccccccccc", List.of("shop/web:3"), false, "0/3", true,
-          Optional.of(NEXT.hash()));
+      WorkloadState third =
+          new WorkloadState(
+              "cccccccccc", List.of("shop/web:3"), false, "0/3", true, Optional.of(NEXT.hash()));
       f.step(third);
       assertThat(f.actions(Change.ReleaseHold.class)).hasSize(1);
       assertThat(status().phase).isEqualTo(Phase.Analysing);
@@ -490,6 +527,7 @@ class RolloutDeciderTest {
       assertThat(f.allActions(Change.HoldDeployment.class)).isEmpty();
     }
   }
+
   @Nested
   class AfterPromotion {
     private void promotedWithWindow() {
@@ -501,7 +539,8 @@ class RolloutDeciderTest {
       assertThat(status().phase).isEqualTo(Phase.Healthy);
       assertThat(status().stableRevision.hash).isEqualTo(NEXT.hash());
       assertThat(status().previousStableRevision.hash).isEqualTo(STABLE.hash());
-      assertThat(status().analysis.kind).isEqualTo(dev.rollguard.operator.api.AnalysisStatus.Kind.PostPromotion);
+      assertThat(status().analysis.kind)
+          .isEqualTo(dev.rollguard.operator.api.AnalysisStatus.Kind.PostPromotion);
     }
 
     @Test
@@ -512,8 +551,8 @@ class RolloutDeciderTest {
       assertThat(status().phase).isEqualTo(Phase.RollingBack);
       assertThat(status().pendingRollback.toRevision).isEqualTo(STABLE.hash());
       f.step(NEXT);
-      assertThat(f.actions(Change.RestoreTemplate.class)).containsExactly(
-          new Change.RestoreTemplate("web-" + STABLE.hash(), STABLE.hash()));
+      assertThat(f.actions(Change.RestoreTemplate.class))
+          .containsExactly(new Change.RestoreTemplate("web-" + STABLE.hash(), STABLE.hash()));
       assertThat(status().stableRevision.hash).isEqualTo(STABLE.hash());
       assertThat(status().failedRevisions).extracting(r -> r.hash).containsExactly(NEXT.hash());
     }

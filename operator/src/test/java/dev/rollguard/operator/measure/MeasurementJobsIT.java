@@ -1,6 +1,5 @@
 package dev.rollguard.operator.measure;
 
-import dev.rollguard.testing.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollguard.operator.api.GuardSpec;
@@ -11,6 +10,7 @@ import dev.rollguard.operator.api.SecretKeyRef;
 import dev.rollguard.operator.api.WorkloadRef;
 import dev.rollguard.operator.measure.MeasurementRound.Purpose;
 import dev.rollguard.testing.LocalPlatform;
+import dev.rollguard.testing.MovableClock;
 import dev.rollguard.testing.Platform;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 class MeasurementJobsIT {
 
   private static final MeasurementRequest REQUEST =
-      new MeasurementRequest(Purpose.ANALYSIS, "abc", Instant.parse("2026-11-25T10:00:00Z"), Optional.empty());
+      new MeasurementRequest(
+          Purpose.ANALYSIS, "abc", Instant.parse("2026-11-25T10:00:00Z"), Optional.empty());
 
   @BeforeAll
   static void secret(Platform platform) {
@@ -66,9 +67,18 @@ class MeasurementJobsIT {
   }
 
   private static void createSecret(Platform platform, String name, String token) {
-    platform.client().secrets().inNamespace("shop").resource(new SecretBuilder()
-        .withNewMetadata().withName(name).endMetadata()
-        .addToStringData("token", token).build()).create();
+    platform
+        .client()
+        .secrets()
+        .inNamespace("shop")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .addToStringData("token", token)
+                .build())
+        .create();
   }
 
   @Test
@@ -77,24 +87,31 @@ class MeasurementJobsIT {
     prometheus.address = "http://prometheus.monitoring:9090/prom";
     prometheus.timeout = "2s";
 
-    MeasurementJob job = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://default:9090")))
-        .jobFor(rollout(prometheus), REQUEST);
+    MeasurementJob job =
+        new MeasurementJobs(platform.client(), Optional.of(URI.create("http://default:9090")))
+            .jobFor(rollout(prometheus), REQUEST);
 
-    assertThat(job.target().orElseThrow().bearerToken()).as("read when the round runs, not when built").isEmpty();
+    assertThat(job.target().orElseThrow().bearerToken())
+        .as("read when the round runs, not when built")
+        .isEmpty();
     MeasurementJob sent = job.withTokenRead();
     assertThat(sent.unavailable()).isEmpty();
-    assertThat(sent.target().orElseThrow().address()).isEqualTo(URI.create("http://prometheus.monitoring:9090/prom"));
+    assertThat(sent.target().orElseThrow().address())
+        .isEqualTo(URI.create("http://prometheus.monitoring:9090/prom"));
     assertThat(sent.target().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(sent.target().orElseThrow().bearerToken()).contains("s3cr3t");
-    assertThat(sent.queries()).containsExactly(
-        java.util.Map.entry("db", "sum(pg_stat_activity_count)"),
-        java.util.Map.entry("errors", "sum(rate(errors_total[1m]))"));
+    assertThat(sent.queries())
+        .containsExactly(
+            java.util.Map.entry("db", "sum(pg_stat_activity_count)"),
+            java.util.Map.entry("errors", "sum(rate(errors_total[1m]))"));
   }
 
   @Test
   void fallsBackToTheOperatorsPrometheusWithTheDefaultTimeout(Platform platform) {
-    MeasurementJob job = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://default:9090")))
-        .jobFor(rollout(null), REQUEST).withTokenRead();
+    MeasurementJob job =
+        new MeasurementJobs(platform.client(), Optional.of(URI.create("http://default:9090")))
+            .jobFor(rollout(null), REQUEST)
+            .withTokenRead();
     assertThat(job.target().orElseThrow().address()).isEqualTo(URI.create("http://default:9090"));
     assertThat(job.target().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(job.target().orElseThrow().bearerToken()).isEmpty();
@@ -102,15 +119,19 @@ class MeasurementJobsIT {
 
   @Test
   void saysWhyWhenThereIsNothingToQuery(Platform platform) {
-    MeasurementJob none = new MeasurementJobs(platform.client(), Optional.empty()).jobFor(rollout(null), REQUEST);
-    assertThat(none.unavailable()).hasValueSatisfying(why -> assertThat(why)
-        .contains("spec.prometheus.address").contains("--prometheus-url"));
+    MeasurementJob none =
+        new MeasurementJobs(platform.client(), Optional.empty()).jobFor(rollout(null), REQUEST);
+    assertThat(none.unavailable())
+        .hasValueSatisfying(
+            why ->
+                assertThat(why).contains("spec.prometheus.address").contains("--prometheus-url"));
 
-    MeasurementJobs jobs = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")));
+    MeasurementJobs jobs =
+        new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")));
     MeasurementJob noSecret = jobs.jobFor(rollout(tokenFrom("no-such-secret", "token")), REQUEST);
     assertThat(noSecret.unavailable()).as("nothing read while building").isEmpty();
-    assertThat(noSecret.withTokenRead().unavailable()).contains(
-        "spec.prometheus.bearerTokenSecretRef: Secret no-such-secret not found");
+    assertThat(noSecret.withTokenRead().unavailable())
+        .contains("spec.prometheus.bearerTokenSecretRef: Secret no-such-secret not found");
     assertThat(noSecret.withTokenRead().target()).isEmpty();
 
     MeasurementJob noKey = jobs.jobFor(rollout(tokenFrom("prom-token", "password")), REQUEST);
@@ -120,28 +141,39 @@ class MeasurementJobsIT {
 
   @Test
   void aSecretTheOperatorMayNotReadIsReportedByName(Platform platform) throws Exception {
-    Config nobody = new ConfigBuilder(Config.fromKubeconfig(Files.readString(platform.kubeconfig())))
-        .withImpersonateUsername("system:serviceaccount:shop:nobody").build();
+    Config nobody =
+        new ConfigBuilder(Config.fromKubeconfig(Files.readString(platform.kubeconfig())))
+            .withImpersonateUsername("system:serviceaccount:shop:nobody")
+            .build();
     try (KubernetesClient client = platform.clientFor(nobody)) {
-      MeasurementJob job = new MeasurementJobs(client, Optional.of(URI.create("http://p:9090")))
-          .jobFor(rollout(tokenFrom("prom-token", "token")), REQUEST).withTokenRead();
+      MeasurementJob job =
+          new MeasurementJobs(client, Optional.of(URI.create("http://p:9090")))
+              .jobFor(rollout(tokenFrom("prom-token", "token")), REQUEST)
+              .withTokenRead();
 
-      assertThat(job.unavailable()).hasValueSatisfying(why -> assertThat(why)
-          .isEqualTo("spec.prometheus.bearerTokenSecretRef: Secret prom-token may not be read by the operator (403): "
-              + "list it in the chart's prometheusTokenSecrets"));
+      assertThat(job.unavailable())
+          .hasValueSatisfying(
+              why ->
+                  assertThat(why)
+                      .isEqualTo(
+                          "spec.prometheus.bearerTokenSecretRef: Secret prom-token may not be read by the operator (403): "
+                              + "list it in the chart's prometheusTokenSecrets"));
     }
   }
 
   @Test
   void aSecretCreatedAfterItsRolloutIsUsedOnceTheFailureExpires(Platform platform) {
     MovableClock clock = new MovableClock(Instant.parse("2026-11-25T10:00:00Z"));
-    MeasurementJobs jobs = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")), clock);
+    MeasurementJobs jobs =
+        new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")), clock);
     MeasurementJob job = jobs.jobFor(rollout(tokenFrom("late-token", "token")), REQUEST);
     assertThat(job.withTokenRead().unavailable())
         .contains("spec.prometheus.bearerTokenSecretRef: Secret late-token not found");
 
     createSecret(platform, "late-token", "created-later");
-    assertThat(job.withTokenRead().unavailable()).as("the failure is kept for a moment").isPresent();
+    assertThat(job.withTokenRead().unavailable())
+        .as("the failure is kept for a moment")
+        .isPresent();
 
     clock.advance(TokenCache.FAILURE_TTL);
     MeasurementJob sent = job.withTokenRead();
@@ -153,12 +185,19 @@ class MeasurementJobsIT {
   void aChangedTokenIsUsedOnceTheTokenTtlPasses(Platform platform) {
     createSecret(platform, "rotated-token", "before");
     MovableClock clock = new MovableClock(Instant.parse("2026-11-25T10:00:00Z"));
-    MeasurementJobs jobs = new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")), clock);
+    MeasurementJobs jobs =
+        new MeasurementJobs(platform.client(), Optional.of(URI.create("http://p:9090")), clock);
     MeasurementJob job = jobs.jobFor(rollout(tokenFrom("rotated-token", "token")), REQUEST);
     assertThat(job.withTokenRead().target().orElseThrow().bearerToken()).contains("before");
 
-    platform.client().secrets().inNamespace("shop").withName("rotated-token")
-        .edit(secret -> new SecretBuilder(secret).withData(null).addToStringData("token", "after").build());
+    platform
+        .client()
+        .secrets()
+        .inNamespace("shop")
+        .withName("rotated-token")
+        .edit(
+            secret ->
+                new SecretBuilder(secret).withData(null).addToStringData("token", "after").build());
     assertThat(job.withTokenRead().target().orElseThrow().bearerToken()).contains("before");
 
     clock.advance(TokenCache.TOKEN_TTL);

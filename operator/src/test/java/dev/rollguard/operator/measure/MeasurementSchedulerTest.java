@@ -26,8 +26,8 @@ class MeasurementSchedulerTest {
 
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  private final MetricsSource source = (target, promql, at) -> CompletableFuture.completedFuture(
-      new Measurement.Value(at, 1));
+  private final MetricsSource source =
+      (target, promql, at) -> CompletableFuture.completedFuture(new Measurement.Value(at, 1));
   private final List<Duration> lateness = new CopyOnWriteArrayList<>();
   private final List<ResourceID> woken = new CopyOnWriteArrayList<>();
 
@@ -38,8 +38,9 @@ class MeasurementSchedulerTest {
 
   @Test
   void aRoundDueInThePastRunsAtOnceAndReportsHowLateItStarted() {
-    var scheduler = new MeasurementScheduler(source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add,
-        lateness::add);
+    var scheduler =
+        new MeasurementScheduler(
+            source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add, lateness::add);
     ResourceID rollout = new ResourceID("api", "shop");
 
     scheduler.schedule(rollout, job(NOW.minusMillis(2500)));
@@ -52,47 +53,88 @@ class MeasurementSchedulerTest {
 
   @Test
   void aRoundAlreadyScheduledOrDeliveredIsNotBuiltAgain() {
-    var scheduler = new MeasurementScheduler(source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add,
-        lateness::add);
+    var scheduler =
+        new MeasurementScheduler(
+            source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add, lateness::add);
     ResourceID rollout = new ResourceID("api", "shop");
     MeasurementJob later = job(NOW.plusSeconds(60));
     List<String> built = new CopyOnWriteArrayList<>();
 
-    scheduler.schedule(rollout, later.request(), () -> { built.add("scheduled"); return later; });
-    scheduler.schedule(rollout, later.request(), () -> { built.add("again"); return later; });
+    scheduler.schedule(
+        rollout,
+        later.request(),
+        () -> {
+          built.add("scheduled");
+          return later;
+        });
+    scheduler.schedule(
+        rollout,
+        later.request(),
+        () -> {
+          built.add("again");
+          return later;
+        });
 
     MeasurementJob now = job(NOW);
-    scheduler.schedule(rollout, now.request(), () -> { built.add("replaced"); return now; });
+    scheduler.schedule(
+        rollout,
+        now.request(),
+        () -> {
+          built.add("replaced");
+          return now;
+        });
     await().atMost(Duration.ofSeconds(5)).until(() -> !scheduler.completed(rollout).isEmpty());
-    scheduler.schedule(rollout, now.request(), () -> { built.add("delivered"); return now; });
+    scheduler.schedule(
+        rollout,
+        now.request(),
+        () -> {
+          built.add("delivered");
+          return now;
+        });
 
     assertThat(built).containsExactly("scheduled", "replaced");
   }
 
   @Test
   void aJobsTokenIsReadWhenItsRoundRunsOnTheTimerAndAnUnreadableOneMakesItInconclusive() {
-    var scheduler = new MeasurementScheduler(source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add);
+    var scheduler =
+        new MeasurementScheduler(source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add);
     ResourceID rollout = new ResourceID("api", "shop");
     List<Thread> readOn = new CopyOnWriteArrayList<>();
     MeasurementJob plain = job(NOW);
-    MeasurementJob withToken = new MeasurementJob(plain.request(), plain.target(), plain.queries(), Optional.empty(),
-        Map.of(), Optional.of(() -> {
-          readOn.add(Thread.currentThread());
-          return new TokenCache.Failure("spec.prometheus.bearerTokenSecretRef: Secret prom-token not found");
-        }));
+    MeasurementJob withToken =
+        new MeasurementJob(
+            plain.request(),
+            plain.target(),
+            plain.queries(),
+            Optional.empty(),
+            Map.of(),
+            Optional.of(
+                () -> {
+                  readOn.add(Thread.currentThread());
+                  return new TokenCache.Failure(
+                      "spec.prometheus.bearerTokenSecretRef: Secret prom-token not found");
+                }));
 
     scheduler.schedule(rollout, withToken.request(), () -> withToken);
     await().atMost(Duration.ofSeconds(5)).until(() -> !scheduler.completed(rollout).isEmpty());
 
     assertThat(readOn).hasSize(1).doesNotContain(Thread.currentThread());
     assertThat(scheduler.completed(rollout).get(0).results().get("errors"))
-        .isEqualTo(new Measurement.Inconclusive(NOW, Measurement.Cause.UNREACHABLE,
-            "spec.prometheus.bearerTokenSecretRef: Secret prom-token not found"));
+        .isEqualTo(
+            new Measurement.Inconclusive(
+                NOW,
+                Measurement.Cause.UNREACHABLE,
+                "spec.prometheus.bearerTokenSecretRef: Secret prom-token not found"));
   }
 
   private static MeasurementJob job(Instant due) {
-    var request = new MeasurementRequest(MeasurementRound.Purpose.ANALYSIS, "abc123", due, Optional.empty());
-    var target = new QueryTarget(URI.create("http://prometheus:9090"), Duration.ofSeconds(5), Optional.empty());
-    return new MeasurementJob(request, Optional.of(target), Map.of("errors", "rate(errors[1m])"), Optional.empty());
+    var request =
+        new MeasurementRequest(MeasurementRound.Purpose.ANALYSIS, "abc123", due, Optional.empty());
+    var target =
+        new QueryTarget(
+            URI.create("http://prometheus:9090"), Duration.ofSeconds(5), Optional.empty());
+    return new MeasurementJob(
+        request, Optional.of(target), Map.of("errors", "rate(errors[1m])"), Optional.empty());
   }
 }

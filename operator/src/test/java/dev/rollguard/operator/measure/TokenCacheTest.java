@@ -1,6 +1,5 @@
 package dev.rollguard.operator.measure;
 
-import dev.rollguard.testing.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import dev.rollguard.operator.measure.TokenCache.Failure;
 import dev.rollguard.operator.measure.TokenCache.Key;
 import dev.rollguard.operator.measure.TokenCache.Result;
 import dev.rollguard.operator.measure.TokenCache.Token;
+import dev.rollguard.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,8 @@ class TokenCacheTest {
   private final AtomicInteger reads = new AtomicInteger();
 
   /** A loader that counts its reads and answers "token-1", "token-2", ... */
-  private final Function<Key, Result> numberedTokens = key -> new Token("token-" + reads.incrementAndGet());
+  private final Function<Key, Result> numberedTokens =
+      key -> new Token("token-" + reads.incrementAndGet());
 
   @Test
   void aTokenIsKeptForItsTtlThenReadAgain() {
@@ -45,8 +46,13 @@ class TokenCacheTest {
 
   @Test
   void aFailureIsKeptOnlyBrieflySoASecretCreatedLaterIsSoonUsed() {
-    TokenCache cache = new TokenCache(key -> reads.incrementAndGet() == 1
-        ? new Failure("Secret prom-token not found") : new Token("created-later"), clock);
+    TokenCache cache =
+        new TokenCache(
+            key ->
+                reads.incrementAndGet() == 1
+                    ? new Failure("Secret prom-token not found")
+                    : new Token("created-later"),
+            clock);
 
     assertThat(cache.get(KEY)).isEqualTo(new Failure("Secret prom-token not found"));
     clock.advance(TokenCache.FAILURE_TTL.minusMillis(1));
@@ -60,12 +66,16 @@ class TokenCacheTest {
 
   @Test
   void aLoaderThatThrowsGivesAFailureNamingTheSecretAndIsAskedAgainSoon() {
-    TokenCache cache = new TokenCache(key -> {
-      reads.incrementAndGet();
-      throw new IllegalStateException("connection refused");
-    }, clock);
+    TokenCache cache =
+        new TokenCache(
+            key -> {
+              reads.incrementAndGet();
+              throw new IllegalStateException("connection refused");
+            },
+            clock);
 
-    assertThat(cache.get(KEY)).isEqualTo(new Failure("could not read Secret prom-token: connection refused"));
+    assertThat(cache.get(KEY))
+        .isEqualTo(new Failure("could not read Secret prom-token: connection refused"));
     clock.advance(TokenCache.FAILURE_TTL);
     cache.get(KEY);
     assertThat(reads).hasValue(2);
@@ -88,12 +98,15 @@ class TokenCacheTest {
   void concurrentLookupsOfOneSecretReadItOnce() throws InterruptedException {
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    TokenCache cache = new TokenCache(key -> {
-      reads.incrementAndGet();
-      reading.countDown();
-      awaitLatch(release);
-      return new Token("only-read");
-    }, clock);
+    TokenCache cache =
+        new TokenCache(
+            key -> {
+              reads.incrementAndGet();
+              reading.countDown();
+              awaitLatch(release);
+              return new Token("only-read");
+            },
+            clock);
     ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
 
     Thread first = lookUp(cache, results);
@@ -103,7 +116,8 @@ class TokenCacheTest {
       others.add(lookUp(cache, results));
     }
     // Parked waiting for the first thread's read, not reading themselves.
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> others.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
     release.countDown();
     first.join(10_000);
@@ -117,7 +131,8 @@ class TokenCacheTest {
 
   @Test
   void holdsNoMoreThanItsBound() {
-    TokenCache cache = new TokenCache(numberedTokens, clock, TokenCache.TOKEN_TTL, TokenCache.FAILURE_TTL, 2);
+    TokenCache cache =
+        new TokenCache(numberedTokens, clock, TokenCache.TOKEN_TTL, TokenCache.FAILURE_TTL, 2);
 
     for (int i = 0; i < 5; i++) {
       cache.get(new Key("shop", "secret-" + i, "token"));

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 
 class HealthServerTest {
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final AtomicReference<Optional<String>> liveness = new AtomicReference<>(Optional.empty());
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final AtomicReference<Optional<String>> liveness =
+      new AtomicReference<>(Optional.empty());
   private final AtomicReference<Optional<String>> readiness =
       new AtomicReference<>(Optional.of("informers not synced"));
   private final HealthServer server = HealthServer.start(0, liveness::get, readiness::get);
@@ -60,9 +62,13 @@ class HealthServerTest {
 
   @Test
   void aThrowingCheckIsAFailingCheck() throws Exception {
-    try (HealthServer throwing = HealthServer.start(0, Optional::empty, () -> {
-      throw new IllegalStateException("boom");
-    })) {
+    try (HealthServer throwing =
+        HealthServer.start(
+            0,
+            Optional::empty,
+            () -> {
+              throw new IllegalStateException("boom");
+            })) {
       HttpResponse<String> response = get(throwing.port(), "/readyz");
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.body()).contains("boom");
@@ -73,15 +79,19 @@ class HealthServerTest {
   void otherPathsAndMethodsAreRejected() throws Exception {
     assertThat(get("/").statusCode()).isEqualTo(404);
     assertThat(get("/healthzz").statusCode()).isEqualTo(404);
-    HttpRequest post = HttpRequest.newBuilder(uri(server.port(), "/healthz"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    HttpRequest post =
+        HttpRequest.newBuilder(uri(server.port(), "/healthz"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
     assertThat(client.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
   }
 
   @Test
   void headIsAnswered() throws Exception {
-    HttpRequest head = HttpRequest.newBuilder(uri(server.port(), "/healthz"))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+    HttpRequest head =
+        HttpRequest.newBuilder(uri(server.port(), "/healthz"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .build();
     HttpResponse<String> response = client.send(head, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEmpty();
@@ -102,7 +112,8 @@ class HealthServerTest {
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(5)).build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 

@@ -8,8 +8,10 @@ class KubernetesRequestCounterTest {
 
   @Test
   void aGetThatOpensAWatchCountsAsWatch() {
-    assertThat(KubernetesRequestCounter.verb("GET", "resourceVersion=12&watch=true")).isEqualTo("watch");
-    assertThat(KubernetesRequestCounter.verb("GET", "watch=1&allowWatchBookmarks=true")).isEqualTo("watch");
+    assertThat(KubernetesRequestCounter.verb("GET", "resourceVersion=12&watch=true"))
+        .isEqualTo("watch");
+    assertThat(KubernetesRequestCounter.verb("GET", "watch=1&allowWatchBookmarks=true"))
+        .isEqualTo("watch");
   }
 
   @Test

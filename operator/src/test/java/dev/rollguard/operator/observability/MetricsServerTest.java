@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
   void servesTheRegistryOnAFreePort() throws Exception {
@@ -26,9 +27,10 @@ class MetricsServerTest {
       assertThat(server.port()).isPositive();
       HttpResponse<String> response = get(server.port(), "/metrics");
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.body()).contains(
-          "rollguard_promotions_total{namespace=\"shop\",rollout=\"api\"} 1.0",
-          "rollguard_rollout_phase{namespace=\"shop\",phase=\"Healthy\",rollout=\"api\"} 1.0");
+      assertThat(response.body())
+          .contains(
+              "rollguard_promotions_total{namespace=\"shop\",rollout=\"api\"} 1.0",
+              "rollguard_rollout_phase{namespace=\"shop\",phase=\"Healthy\",rollout=\"api\"} 1.0");
     }
   }
 
@@ -44,8 +46,10 @@ class MetricsServerTest {
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 }

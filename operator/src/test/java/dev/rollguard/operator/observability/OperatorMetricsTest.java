@@ -26,16 +26,17 @@ class OperatorMetricsTest {
     metrics.rollbackPerformed("shop", "api", "db-sessions", Mode.Automatic, Duration.ofSeconds(7));
     metrics.rollbackPerformed("shop", "web", "errors", Mode.DryRun, null);
 
-    assertThat(scrape()).contains(
-        "rollguard_rollbacks_total{guard=\"db-sessions\",mode=\"Automatic\",namespace=\"shop\",rollout=\"api\"} 2.0",
-        "rollguard_rollbacks_total{guard=\"errors\",mode=\"DryRun\",namespace=\"shop\",rollout=\"web\"} 1.0",
-        // only the two rollbacks with a known deploy time are observed
-        "rollguard_detection_seconds_count 2",
-        "rollguard_detection_seconds_sum 49.0",
-        "rollguard_detection_seconds_bucket{le=\"5.0\"} 0",
-        "rollguard_detection_seconds_bucket{le=\"10.0\"} 1",
-        "rollguard_detection_seconds_bucket{le=\"45.0\"} 2",
-        "rollguard_detection_seconds_bucket{le=\"1800.0\"} 2");
+    assertThat(scrape())
+        .contains(
+            "rollguard_rollbacks_total{guard=\"db-sessions\",mode=\"Automatic\",namespace=\"shop\",rollout=\"api\"} 2.0",
+            "rollguard_rollbacks_total{guard=\"errors\",mode=\"DryRun\",namespace=\"shop\",rollout=\"web\"} 1.0",
+            // only the two rollbacks with a known deploy time are observed
+            "rollguard_detection_seconds_count 2",
+            "rollguard_detection_seconds_sum 49.0",
+            "rollguard_detection_seconds_bucket{le=\"5.0\"} 0",
+            "rollguard_detection_seconds_bucket{le=\"10.0\"} 1",
+            "rollguard_detection_seconds_bucket{le=\"45.0\"} 2",
+            "rollguard_detection_seconds_bucket{le=\"1800.0\"} 2");
   }
 
   @Test
@@ -45,12 +46,13 @@ class OperatorMetricsTest {
     // a round that started early (clock resolution, skew) counts as on time, not negative
     metrics.measurementStarted(Duration.ofMillis(-2));
 
-    assertThat(scrape()).contains(
-        "rollguard_measurement_delay_seconds_count 3",
-        "rollguard_measurement_delay_seconds_bucket{le=\"0.001\"} 1",
-        "rollguard_measurement_delay_seconds_bucket{le=\"0.005\"} 2",
-        "rollguard_measurement_delay_seconds_bucket{le=\"1.0\"} 2",
-        "rollguard_measurement_delay_seconds_bucket{le=\"2.5\"} 3");
+    assertThat(scrape())
+        .contains(
+            "rollguard_measurement_delay_seconds_count 3",
+            "rollguard_measurement_delay_seconds_bucket{le=\"0.001\"} 1",
+            "rollguard_measurement_delay_seconds_bucket{le=\"0.005\"} 2",
+            "rollguard_measurement_delay_seconds_bucket{le=\"1.0\"} 2",
+            "rollguard_measurement_delay_seconds_bucket{le=\"2.5\"} 3");
   }
 
   @Test
@@ -59,29 +61,34 @@ class OperatorMetricsTest {
     metrics.kubernetesRequest("get");
     metrics.kubernetesRequest("watch");
 
-    assertThat(scrape()).contains(
-        "rollguard_kubernetes_requests_total{verb=\"get\"} 2.0",
-        "rollguard_kubernetes_requests_total{verb=\"watch\"} 1.0");
+    assertThat(scrape())
+        .contains(
+            "rollguard_kubernetes_requests_total{verb=\"get\"} 2.0",
+            "rollguard_kubernetes_requests_total{verb=\"watch\"} 1.0");
   }
 
   @Test
   void promotionsAreCounted() throws IOException {
     metrics.promoted("shop", "api");
-    assertThat(scrape()).contains("rollguard_promotions_total{namespace=\"shop\",rollout=\"api\"} 1.0");
+    assertThat(scrape())
+        .contains("rollguard_promotions_total{namespace=\"shop\",rollout=\"api\"} 1.0");
   }
 
   @Test
   void guardValueIsSetAndNaNRemovesIt() throws IOException {
     metrics.guardValue("shop", "api", "db-sessions", 12.5);
     metrics.guardValue("shop", "api", "errors", 0.25);
-    assertThat(scrape()).contains(
-        "rollguard_guard_value{guard=\"db-sessions\",namespace=\"shop\",rollout=\"api\"} 12.5",
-        "rollguard_guard_value{guard=\"errors\",namespace=\"shop\",rollout=\"api\"} 0.25");
+    assertThat(scrape())
+        .contains(
+            "rollguard_guard_value{guard=\"db-sessions\",namespace=\"shop\",rollout=\"api\"} 12.5",
+            "rollguard_guard_value{guard=\"errors\",namespace=\"shop\",rollout=\"api\"} 0.25");
 
     metrics.guardValue("shop", "api", "db-sessions", Double.NaN);
     String text = scrape();
     assertThat(text).doesNotContain("db-sessions").doesNotContain("NaN");
-    assertThat(text).contains("rollguard_guard_value{guard=\"errors\",namespace=\"shop\",rollout=\"api\"} 0.25");
+    assertThat(text)
+        .contains(
+            "rollguard_guard_value{guard=\"errors\",namespace=\"shop\",rollout=\"api\"} 0.25");
   }
 
   @Test
@@ -98,8 +105,10 @@ class OperatorMetricsTest {
     List<String> lines = lines("rollguard_rollout_phase{");
     assertThat(lines).hasSize(Phase.values().length);
     assertThat(lines.stream().filter(line -> line.endsWith(" 1.0")))
-        .containsExactly("rollguard_rollout_phase{namespace=\"shop\",phase=\"RollingBack\",rollout=\"api\"} 1.0");
-    assertThat(lines.stream().filter(line -> line.endsWith(" 0.0"))).hasSize(Phase.values().length - 1);
+        .containsExactly(
+            "rollguard_rollout_phase{namespace=\"shop\",phase=\"RollingBack\",rollout=\"api\"} 1.0");
+    assertThat(lines.stream().filter(line -> line.endsWith(" 0.0")))
+        .hasSize(Phase.values().length - 1);
   }
 
   @Test
@@ -113,12 +122,13 @@ class OperatorMetricsTest {
   void queriesAreTimedByOutcome() throws IOException {
     metrics.queryCompleted(Duration.ofMillis(30), "success");
     metrics.queryCompleted(Duration.ofSeconds(3), "error");
-    assertThat(scrape()).contains(
-        "rollguard_query_duration_seconds_count{outcome=\"success\"} 1",
-        "rollguard_query_duration_seconds_bucket{outcome=\"success\",le=\"0.05\"} 1",
-        "rollguard_query_duration_seconds_count{outcome=\"error\"} 1",
-        "rollguard_query_duration_seconds_bucket{outcome=\"error\",le=\"2.5\"} 0",
-        "rollguard_query_duration_seconds_bucket{outcome=\"error\",le=\"5.0\"} 1");
+    assertThat(scrape())
+        .contains(
+            "rollguard_query_duration_seconds_count{outcome=\"success\"} 1",
+            "rollguard_query_duration_seconds_bucket{outcome=\"success\",le=\"0.05\"} 1",
+            "rollguard_query_duration_seconds_count{outcome=\"error\"} 1",
+            "rollguard_query_duration_seconds_bucket{outcome=\"error\",le=\"2.5\"} 0",
+            "rollguard_query_duration_seconds_bucket{outcome=\"error\",le=\"5.0\"} 1");
   }
 
   @Test
@@ -126,12 +136,13 @@ class OperatorMetricsTest {
     metrics.reconciled(Duration.ofMillis(20), true);
     metrics.reconciled(Duration.ofMillis(20), true);
     metrics.reconciled(Duration.ofMillis(-5), false);
-    assertThat(scrape()).contains(
-        "rollguard_reconcile_total{outcome=\"success\"} 2.0",
-        "rollguard_reconcile_total{outcome=\"error\"} 1.0",
-        "rollguard_reconcile_duration_seconds_count 3",
-        // a negative duration (clock skew) counts as zero
-        "rollguard_reconcile_duration_seconds_bucket{le=\"0.005\"} 1");
+    assertThat(scrape())
+        .contains(
+            "rollguard_reconcile_total{outcome=\"success\"} 2.0",
+            "rollguard_reconcile_total{outcome=\"error\"} 1.0",
+            "rollguard_reconcile_duration_seconds_count 3",
+            // a negative duration (clock skew) counts as zero
+            "rollguard_reconcile_duration_seconds_bucket{le=\"0.005\"} 1");
   }
 
   @Test
@@ -143,12 +154,14 @@ class OperatorMetricsTest {
     metrics.forget("shop", "api");
 
     String text = scrape();
-    assertThat(text).doesNotContain("namespace=\"shop\",rollout=\"api\"")
+    assertThat(text)
+        .doesNotContain("namespace=\"shop\",rollout=\"api\"")
         .doesNotContain("namespace=\"shop\",phase=\"Healthy\",rollout=\"api\"");
-    assertThat(text).contains(
-        "rollguard_promotions_total{namespace=\"shop\",rollout=\"web\"} 1.0",
-        "rollguard_promotions_total{namespace=\"billing\",rollout=\"api\"} 1.0",
-        "rollguard_guard_value{guard=\"g\",namespace=\"billing\",rollout=\"api\"} 1.0");
+    assertThat(text)
+        .contains(
+            "rollguard_promotions_total{namespace=\"shop\",rollout=\"web\"} 1.0",
+            "rollguard_promotions_total{namespace=\"billing\",rollout=\"api\"} 1.0",
+            "rollguard_guard_value{guard=\"g\",namespace=\"billing\",rollout=\"api\"} 1.0");
     // the operator-wide series are not per Rollout and stay
     assertThat(text).contains("rollguard_detection_seconds_count 3");
     assertThat(lines("rollguard_rollout_phase{")).hasSize(2 * Phase.values().length);
@@ -160,13 +173,19 @@ class OperatorMetricsTest {
       recordEverything("ns", "rollout-" + i);
       metrics.forget("ns", "rollout-" + i);
     }
-    assertThat(registry.scrape().stream()
-        .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_detection"))
-        .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_query"))
-        .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_reconcile"))
-        .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_measurement_delay"))
-        .mapToInt(snapshot -> snapshot.getDataPoints().size())
-        .sum()).isZero();
+    assertThat(
+            registry.scrape().stream()
+                .filter(
+                    snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_detection"))
+                .filter(snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_query"))
+                .filter(
+                    snapshot -> !snapshot.getMetadata().getName().startsWith("rollguard_reconcile"))
+                .filter(
+                    snapshot ->
+                        !snapshot.getMetadata().getName().startsWith("rollguard_measurement_delay"))
+                .mapToInt(snapshot -> snapshot.getDataPoints().size())
+                .sum())
+        .isZero();
   }
 
   @Test

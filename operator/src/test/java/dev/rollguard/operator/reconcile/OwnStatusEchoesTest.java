@@ -27,7 +27,9 @@ class OwnStatusEchoesTest {
     Rollout older = rollout(1L, Map.of());
 
     assertThat(filter.accept(rollout(2L, Map.of()), older)).as("spec (generation)").isTrue();
-    assertThat(filter.accept(rollout(1L, Map.of("rollguard.dev/promote", "true")), older)).as("request").isTrue();
+    assertThat(filter.accept(rollout(1L, Map.of("rollguard.dev/promote", "true")), older))
+        .as("request")
+        .isTrue();
 
     Rollout labelled = rollout(1L, Map.of());
     labelled.getMetadata().setLabels(Map.of("team", "shop"));
@@ -44,8 +46,13 @@ class OwnStatusEchoesTest {
 
   private static Rollout rollout(long generation, Map<String, String> annotations) {
     Rollout rollout = new Rollout();
-    rollout.setMetadata(new ObjectMetaBuilder().withName("api").withNamespace("shop").withGeneration(generation)
-        .withAnnotations(annotations).build());
+    rollout.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("api")
+            .withNamespace("shop")
+            .withGeneration(generation)
+            .withAnnotations(annotations)
+            .build());
     rollout.setStatus(new RolloutStatus());
     return rollout;
   }

@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The leak guard: breach when the guard's values, fitted over the window, are projected to
- * reach the limit within {@code within}. A flat series, or noise around a level, has no
- * significant slope and never breaches; a steady climb does, before the limit is hit.
+ * The leak guard: breach when the guard's values, fitted over the window, are projected to reach
+ * the limit within {@code within}. A flat series, or noise around a level, has no significant slope
+ * and never breaches; a steady climb does, before the limit is hit.
  */
 public record ExhaustionBound(String guard, Duration within, Duration window) {
 
@@ -18,36 +18,64 @@ public record ExhaustionBound(String guard, Duration within, Duration window) {
   static final double MIN_T_STATISTIC = 4.0;
 
   public static ExhaustionBound of(String guard, ExhaustionSpec spec) {
-    return new ExhaustionBound(guard, Durations.parse(spec.within),
+    return new ExhaustionBound(
+        guard,
+        Durations.parse(spec.within),
         Durations.parse(spec.window != null ? spec.window : "5m"));
   }
 
-  public GuardEvaluation evaluate(Series series, Optional<Double> limit, Optional<String> limitError) {
+  public GuardEvaluation evaluate(
+      Series series, Optional<Double> limit, Optional<String> limitError) {
     String windowText = "window " + Durations.format(window);
     if (series.failure().isPresent()) {
-      return new GuardEvaluation(Verdict.Inconclusive, "trend", guard + " trend: " + series.failure().get().reason());
+      return new GuardEvaluation(
+          Verdict.Inconclusive, "trend", guard + " trend: " + series.failure().get().reason());
     }
     if (limit.isEmpty()) {
-      return new GuardEvaluation(Verdict.Inconclusive, "trend", guard + " trend: no limit: "
-          + limitError.orElse("limitQuery returned nothing"));
+      return new GuardEvaluation(
+          Verdict.Inconclusive,
+          "trend",
+          guard + " trend: no limit: " + limitError.orElse("limitQuery returned nothing"));
     }
     double max = limit.get();
     Optional<Trend> fitted = Trend.fit(series.points());
-    String threshold = "not projected to reach " + Numbers.format(max) + " within " + Durations.format(within);
+    String threshold =
+        "not projected to reach " + Numbers.format(max) + " within " + Durations.format(within);
     if (fitted.isEmpty()) {
-      return new GuardEvaluation(Verdict.Inconclusive, threshold, guard + " trend: only " + series.points().size()
-          + " points in the " + windowText + ", too few to fit");
+      return new GuardEvaluation(
+          Verdict.Inconclusive,
+          threshold,
+          guard
+              + " trend: only "
+              + series.points().size()
+              + " points in the "
+              + windowText
+              + ", too few to fit");
     }
     Trend trend = fitted.get();
     Optional<Duration> reach = trend.timeTo(max, MIN_T_STATISTIC);
     if (reach.isPresent() && reach.get().compareTo(within) <= 0) {
-      String reason = reach.get().isZero()
-          ? guard + " at " + Numbers.format(trend.now()) + " has reached the limit " + Numbers.format(max)
-          : guard + " rising " + Numbers.format(trend.perSecond() * 60) + "/min, projected to reach "
-              + Numbers.format(max) + " in " + words(reach.get()) + " (" + windowText + ")";
+      String reason =
+          reach.get().isZero()
+              ? guard
+                  + " at "
+                  + Numbers.format(trend.now())
+                  + " has reached the limit "
+                  + Numbers.format(max)
+              : guard
+                  + " rising "
+                  + Numbers.format(trend.perSecond() * 60)
+                  + "/min, projected to reach "
+                  + Numbers.format(max)
+                  + " in "
+                  + words(reach.get())
+                  + " ("
+                  + windowText
+                  + ")";
       return new GuardEvaluation(Verdict.Breach, threshold, reason);
     }
-    return new GuardEvaluation(Verdict.Pass, threshold + " (trend " + signed(trend.perSecond() * 60) + "/min)", "");
+    return new GuardEvaluation(
+        Verdict.Pass, threshold + " (trend " + signed(trend.perSecond() * 60) + "/min)", "");
   }
 
   private static String signed(double perMinute) {

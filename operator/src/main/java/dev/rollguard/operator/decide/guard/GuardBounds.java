@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
-/** The bounds of one guard: absolute {@code max}/{@code min} and {@code maxIncrease} over the baseline. */
+/**
+ * The bounds of one guard: absolute {@code max}/{@code min} and {@code maxIncrease} over the
+ * baseline.
+ */
 public record GuardBounds(String guard, Double max, Double min, Increase maxIncrease) {
 
   public static GuardBounds of(GuardSpec spec) {
@@ -15,9 +18,9 @@ public record GuardBounds(String guard, Double max, Double min, Increase maxIncr
   }
 
   /**
-   * Judges a measured value. A breach of any bound is a breach; a relative bound without a
-   * baseline cannot be judged, which makes the measurement inconclusive only when no absolute
-   * bound could be judged either.
+   * Judges a measured value. A breach of any bound is a breach; a relative bound without a baseline
+   * cannot be judged, which makes the measurement inconclusive only when no absolute bound could be
+   * judged either.
    */
   public GuardEvaluation evaluate(double value, OptionalDouble baseline) {
     List<String> limits = new ArrayList<>();
@@ -38,7 +41,13 @@ public record GuardBounds(String guard, Double max, Double min, Increase maxIncr
     if (maxIncrease != null) {
       if (baseline.isPresent()) {
         double limit = maxIncrease.limit(baseline.getAsDouble());
-        String bound = Numbers.format(limit) + " (baseline " + Numbers.format(baseline.getAsDouble()) + " " + maxIncrease + ")";
+        String bound =
+            Numbers.format(limit)
+                + " (baseline "
+                + Numbers.format(baseline.getAsDouble())
+                + " "
+                + maxIncrease
+                + ")";
         limits.add("<= " + bound);
         if (value > limit) {
           breaches.add(guard + " = " + Numbers.format(value) + " > " + bound);
@@ -53,8 +62,13 @@ public record GuardBounds(String guard, Double max, Double min, Increase maxIncr
       return new GuardEvaluation(Verdict.Breach, threshold, String.join("; ", breaches));
     }
     if (increaseUnjudged && max == null && min == null) {
-      return new GuardEvaluation(Verdict.Inconclusive, threshold,
-          guard + ": no baseline from before the deploy, so maxIncrease " + maxIncrease + " cannot be judged");
+      return new GuardEvaluation(
+          Verdict.Inconclusive,
+          threshold,
+          guard
+              + ": no baseline from before the deploy, so maxIncrease "
+              + maxIncrease
+              + " cannot be judged");
     }
     return new GuardEvaluation(Verdict.Pass, threshold, "");
   }

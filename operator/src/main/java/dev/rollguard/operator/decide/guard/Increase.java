@@ -1,6 +1,8 @@
 package dev.rollguard.operator.decide.guard;
 
-/** A guard's {@code maxIncrease}: relative ("50%") or absolute ("+40") to the pre-deploy baseline. */
+/**
+ * A guard's {@code maxIncrease}: relative ("50%") or absolute ("+40") to the pre-deploy baseline.
+ */
 public record Increase(boolean relative, double amount) {
 
   public static Increase parse(String text) {
@@ -15,7 +17,8 @@ public record Increase(boolean relative, double amount) {
     } catch (NumberFormatException e) {
       // fall through to the error below
     }
-    throw new IllegalArgumentException("maxIncrease '" + text + "' must look like \"50%\" or \"+40\"");
+    throw new IllegalArgumentException(
+        "maxIncrease '" + text + "' must look like \"50%\" or \"+40\"");
   }
 
   /** The highest value allowed for this baseline. */

@@ -3,7 +3,9 @@ package dev.rollguard.operator.decide.guard;
 import java.math.BigDecimal;
 import java.math.MathContext;
 
-/** Numbers as people read them in events and status: 150, 0.05, 12.35 — not 150.0 or 0.0500000001. */
+/**
+ * Numbers as people read them in events and status: 150, 0.05, 12.35 — not 150.0 or 0.0500000001.
+ */
 public final class Numbers {
 
   private Numbers() {}

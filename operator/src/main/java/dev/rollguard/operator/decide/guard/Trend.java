@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A least-squares line through a guard's recent values: how fast it rises, where it is now,
- * and how sure that is ({@code tStatistic}: the slope in units of its standard error, large
- * for a steady climb, small for noise around a level).
+ * A least-squares line through a guard's recent values: how fast it rises, where it is now, and how
+ * sure that is ({@code tStatistic}: the slope in units of its standard error, large for a steady
+ * climb, small for noise around a level).
  */
 public record Trend(double perSecond, double now, double tStatistic, int points, Duration span) {
 
@@ -47,10 +47,16 @@ public record Trend(double perSecond, double now, double tStatistic, int points,
       residuals += r * r;
     }
     double standardError = Math.sqrt(residuals / (n - 2) / sxx);
-    double t = standardError == 0 ? (slope == 0 ? 0 : Double.POSITIVE_INFINITY) : slope / standardError;
+    double t =
+        standardError == 0 ? (slope == 0 ? 0 : Double.POSITIVE_INFINITY) : slope / standardError;
     double lastX = (points.get(n - 1).at().toEpochMilli() - origin) / 1000.0;
-    return Optional.of(new Trend(slope, intercept + slope * lastX, t,
-        n, Duration.ofMillis(points.get(n - 1).at().toEpochMilli() - origin)));
+    return Optional.of(
+        new Trend(
+            slope,
+            intercept + slope * lastX,
+            t,
+            n,
+            Duration.ofMillis(points.get(n - 1).at().toEpochMilli() - origin)));
   }
 
   /** When the line reaches {@code limit}; empty when it is flat, falling or not significant. */

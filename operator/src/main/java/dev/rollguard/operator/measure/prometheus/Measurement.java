@@ -16,8 +16,9 @@ public sealed interface Measurement permits Measurement.Value, Measurement.Incon
   }
 
   /**
-   * No usable number. {@code reason} is written for the person reading the Rollout's status,
-   * e.g. "query returned no data" or "Prometheus at http://prom:9090 is unreachable: Connection refused".
+   * No usable number. {@code reason} is written for the person reading the Rollout's status, e.g.
+   * "query returned no data" or "Prometheus at http://prom:9090 is unreachable: Connection
+   * refused".
    */
   record Inconclusive(Instant at, Cause cause, String reason) implements Measurement {
     public Inconclusive {
@@ -27,5 +28,14 @@ public sealed interface Measurement permits Measurement.Value, Measurement.Incon
     }
   }
 
-  enum Cause { UNREACHABLE, TIMEOUT, QUERY_ERROR, HTTP_ERROR, NO_DATA, NOT_A_NUMBER, TOO_MANY_SERIES, BAD_RESPONSE }
+  enum Cause {
+    UNREACHABLE,
+    TIMEOUT,
+    QUERY_ERROR,
+    HTTP_ERROR,
+    NO_DATA,
+    NOT_A_NUMBER,
+    TOO_MANY_SERIES,
+    BAD_RESPONSE
+  }
 }

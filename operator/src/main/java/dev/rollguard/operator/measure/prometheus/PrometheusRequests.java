@@ -13,11 +13,14 @@ final class PrometheusRequests {
   private PrometheusRequests() {}
 
   static HttpRequest instantQuery(QueryTarget target, String promql, Instant at) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(instantQueryUri(target.address(), promql, at))
-        .timeout(target.timeout())
-        .header("Accept", "application/json")
-        .GET();
-    target.bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + checked(token)));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(instantQueryUri(target.address(), promql, at))
+            .timeout(target.timeout())
+            .header("Accept", "application/json")
+            .GET();
+    target
+        .bearerToken()
+        .ifPresent(token -> request.header("Authorization", "Bearer " + checked(token)));
     return request.build();
   }
 
@@ -33,7 +36,9 @@ final class PrometheusRequests {
     return URLEncoder.encode(promql, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** Unix seconds with milliseconds, e.g. {@code 1700000000.123}, the precision Prometheus keeps. */
+  /**
+   * Unix seconds with milliseconds, e.g. {@code 1700000000.123}, the precision Prometheus keeps.
+   */
   static String unixSeconds(Instant at) {
     return BigDecimal.valueOf(at.toEpochMilli(), 3).toPlainString();
   }

@@ -8,8 +8,8 @@ import dev.rollguard.operator.measure.prometheus.Measurement.Inconclusive;
 import java.time.Instant;
 
 /**
- * Turns Prometheus' answer to an instant query (status code and body) into a measurement.
- * A pure function: every answer a server can give maps to a value or a reason, never an exception.
+ * Turns Prometheus' answer to an instant query (status code and body) into a measurement. A pure
+ * function: every answer a server can give maps to a value or a reason, never an exception.
  */
 final class PrometheusResponses {
 
@@ -23,12 +23,14 @@ final class PrometheusResponses {
     try {
       return interpretUnchecked(target, at, status, body);
     } catch (RuntimeException e) {
-      // Answers are untrusted input; whatever shape slipped past the checks is still an answer we could not read.
+      // Answers are untrusted input; whatever shape slipped past the checks is still an answer we
+      // could not read.
       return new Inconclusive(at, Cause.BAD_RESPONSE, "could not read Prometheus' answer: " + e);
     }
   }
 
-  private static Measurement interpretUnchecked(QueryTarget target, Instant at, int status, String body) {
+  private static Measurement interpretUnchecked(
+      QueryTarget target, Instant at, int status, String body) {
     // Authentication is done by a proxy in front of Prometheus, whose body says nothing useful.
     if (status == 401 || status == 403) {
       return refused(target, at, status);
@@ -42,32 +44,48 @@ final class PrometheusResponses {
       return httpError(target, at, status, body);
     }
     if (!apiStatus.equals("success")) {
-      return new Inconclusive(at, Cause.BAD_RESPONSE, "Prometheus at " + Wording.address(target.address())
-          + " answered HTTP " + status + " with something that is not a Prometheus API response: '"
-          + Wording.snippet(body, MAX_BODY_SNIPPET) + "'; is the address Prometheus' base URL?");
+      return new Inconclusive(
+          at,
+          Cause.BAD_RESPONSE,
+          "Prometheus at "
+              + Wording.address(target.address())
+              + " answered HTTP "
+              + status
+              + " with something that is not a Prometheus API response: '"
+              + Wording.snippet(body, MAX_BODY_SNIPPET)
+              + "'; is the address Prometheus' base URL?");
     }
     return QueryResults.read(json.path("data"), at);
   }
 
-  /** Prometheus' own error: how users learn their query has a syntax error, or was too expensive. */
+  /**
+   * Prometheus' own error: how users learn their query has a syntax error, or was too expensive.
+   */
   private static Measurement queryError(JsonNode json, Instant at) {
     String type = json.path("errorType").asText("");
     String error = json.path("error").asText("");
     String text = type.isEmpty() ? error : error.isEmpty() ? type : type + ": " + error;
-    return new Inconclusive(at, Cause.QUERY_ERROR,
+    return new Inconclusive(
+        at,
+        Cause.QUERY_ERROR,
         "Prometheus could not run the query: " + Wording.snippet(text, MAX_ERROR_TEXT));
   }
 
   private static Measurement refused(QueryTarget target, Instant at, int status) {
     String where = "Prometheus at " + Wording.address(target.address());
-    String reason = target.bearerToken().isPresent()
-        ? where + " refused the bearer token (HTTP " + status + ")"
-        : where + " refused the query (HTTP " + status + "): it requires authentication and no bearer token is configured";
+    String reason =
+        target.bearerToken().isPresent()
+            ? where + " refused the bearer token (HTTP " + status + ")"
+            : where
+                + " refused the query (HTTP "
+                + status
+                + "): it requires authentication and no bearer token is configured";
     return new Inconclusive(at, Cause.HTTP_ERROR, reason);
   }
 
   private static Measurement httpError(QueryTarget target, Instant at, int status, String body) {
-    String reason = "Prometheus at " + Wording.address(target.address()) + " answered HTTP " + status;
+    String reason =
+        "Prometheus at " + Wording.address(target.address()) + " answered HTTP " + status;
     String snippet = Wording.snippet(body, MAX_BODY_SNIPPET);
     if (!snippet.isEmpty()) {
       reason += ": " + snippet;

@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * Observes each query: how long it took and its outcome label ({@code value}, {@code no_data},
- * {@code query_error}, {@code unreachable}, ... — see {@link #outcomeOf}), e.g. for the
- * operator's own metrics.
+ * {@code query_error}, {@code unreachable}, ... — see {@link #outcomeOf}), e.g. for the operator's
+ * own metrics.
  */
 public interface QueryObserver {
 

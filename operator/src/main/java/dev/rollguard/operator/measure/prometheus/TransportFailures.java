@@ -11,7 +11,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
-/** Turns a query that got no answer (refused, unresolvable, too slow, unsendable) into a measurement. */
+/**
+ * Turns a query that got no answer (refused, unresolvable, too slow, unsendable) into a
+ * measurement.
+ */
 final class TransportFailures {
 
   private TransportFailures() {}
@@ -20,14 +23,22 @@ final class TransportFailures {
     Throwable cause = unwrap(failure);
     String where = "Prometheus at " + Wording.address(target.address());
     if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
-      return new Inconclusive(at, Cause.TIMEOUT, where + " gave no answer within " + Wording.duration(target.timeout()));
+      return new Inconclusive(
+          at,
+          Cause.TIMEOUT,
+          where + " gave no answer within " + Wording.duration(target.timeout()));
     }
     if (isUnknownHost(cause)) {
-      return new Inconclusive(at, Cause.UNREACHABLE, where + " is unreachable: unknown host " + target.address().getHost());
+      return new Inconclusive(
+          at,
+          Cause.UNREACHABLE,
+          where + " is unreachable: unknown host " + target.address().getHost());
     }
     if (cause instanceof RuntimeException) {
-      // Thrown while building the request (an unusable address, token or timeout): nothing was sent.
-      return new Inconclusive(at, Cause.UNREACHABLE, "cannot query " + where + ": " + describe(cause));
+      // Thrown while building the request (an unusable address, token or timeout): nothing was
+      // sent.
+      return new Inconclusive(
+          at, Cause.UNREACHABLE, "cannot query " + where + ": " + describe(cause));
     }
     return new Inconclusive(at, Cause.UNREACHABLE, where + " is unreachable: " + describe(cause));
   }
@@ -40,7 +51,9 @@ final class TransportFailures {
     }
     // The JDK 17 HttpClient reports a refused connection as a ConnectException without a
     // message (its cause is a bare ClosedChannelException), so say what it means.
-    return cause instanceof ConnectException ? "Connection refused" : cause.getClass().getSimpleName();
+    return cause instanceof ConnectException
+        ? "Connection refused"
+        : cause.getClass().getSimpleName();
   }
 
   private static boolean isUnknownHost(Throwable failure) {
@@ -64,7 +77,8 @@ final class TransportFailures {
   /** Futures wrap the real failure; the reason should name the real one. */
   private static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

@@ -30,7 +30,10 @@ final class Wording {
     return address.getScheme() + "://" + address.getHost() + port + path;
   }
 
-  /** At most {@code max} characters of {@code text} on one line, so a whole HTML page never lands in a status. */
+  /**
+   * At most {@code max} characters of {@code text} on one line, so a whole HTML page never lands in
+   * a status.
+   */
   static String snippet(String text, int max) {
     String oneLine = text == null ? "" : text.strip().replaceAll("\\s+", " ");
     return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";

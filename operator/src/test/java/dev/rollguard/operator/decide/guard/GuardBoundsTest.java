@@ -28,7 +28,8 @@ class GuardBoundsTest {
 
   @Test
   void theMaxItselfPasses() {
-    assertThat(bounds(150.0, null, null).evaluate(150, OptionalDouble.empty()).verdict()).isEqualTo(Verdict.Pass);
+    assertThat(bounds(150.0, null, null).evaluate(150, OptionalDouble.empty()).verdict())
+        .isEqualTo(Verdict.Pass);
   }
 
   @Test
@@ -45,7 +46,8 @@ class GuardBoundsTest {
     GuardEvaluation breach = relative.evaluate(130, OptionalDouble.of(80));
     assertThat(breach.verdict()).isEqualTo(Verdict.Breach);
     assertThat(breach.reason()).isEqualTo("db = 130 > 120 (baseline 80 50%)");
-    // The same 130 before a deploy whose baseline was 100 is fine: the bound moves with the baseline.
+    // The same 130 before a deploy whose baseline was 100 is fine: the bound moves with the
+    // baseline.
     assertThat(relative.evaluate(130, OptionalDouble.of(100)).verdict()).isEqualTo(Verdict.Pass);
   }
 
@@ -61,8 +63,10 @@ class GuardBoundsTest {
     GuardEvaluation onlyRelative = bounds(null, null, "50%").evaluate(130, OptionalDouble.empty());
     assertThat(onlyRelative.verdict()).isEqualTo(Verdict.Inconclusive);
     assertThat(onlyRelative.reason()).contains("no baseline");
-    assertThat(bounds(150.0, null, "50%").evaluate(130, OptionalDouble.empty()).verdict()).isEqualTo(Verdict.Pass);
-    assertThat(bounds(150.0, null, "50%").evaluate(160, OptionalDouble.empty()).verdict()).isEqualTo(Verdict.Breach);
+    assertThat(bounds(150.0, null, "50%").evaluate(130, OptionalDouble.empty()).verdict())
+        .isEqualTo(Verdict.Pass);
+    assertThat(bounds(150.0, null, "50%").evaluate(160, OptionalDouble.empty()).verdict())
+        .isEqualTo(Verdict.Breach);
   }
 
   @Test

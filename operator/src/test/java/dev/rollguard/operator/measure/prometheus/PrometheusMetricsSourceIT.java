@@ -36,34 +36,41 @@ class PrometheusMetricsSourceIT {
 
   /** Sample lines the exporter serves, e.g. {@code rollguard_it_value 42}, by series. */
   private static final Map<String, Double> SERVED = new ConcurrentHashMap<>();
+
   /** When the exporter last rendered its page, and with which values. */
   private static volatile Instant lastRenderedAt = Instant.EPOCH;
+
   private static volatile Map<String, Double> lastRendered = Map.of();
   private static HttpServer exporter;
 
   private final List<String> outcomes = new CopyOnWriteArrayList<>();
   private final MetricsSource source =
-      new PrometheusMetricsSource(HttpClient.newHttpClient(), (duration, outcome) -> outcomes.add(outcome));
+      new PrometheusMetricsSource(
+          HttpClient.newHttpClient(), (duration, outcome) -> outcomes.add(outcome));
 
   @BeforeAll
   static void serveAndScrape(Platform platform) throws IOException {
     exporter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    exporter.createContext("/metrics", exchange -> {
-      Map<String, Double> values = Map.copyOf(SERVED);
-      byte[] body = values.entrySet().stream()
-          .map(e -> e.getKey() + " " + e.getValue() + "\n")
-          .collect(Collectors.joining())
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-      lastRendered = values;
-      lastRenderedAt = Instant.now();
-    });
+    exporter.createContext(
+        "/metrics",
+        exchange -> {
+          Map<String, Double> values = Map.copyOf(SERVED);
+          byte[] body =
+              values.entrySet().stream()
+                  .map(e -> e.getKey() + " " + e.getValue() + "\n")
+                  .collect(Collectors.joining())
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+          lastRendered = values;
+          lastRenderedAt = Instant.now();
+        });
     exporter.start();
-    platform.addScrapeTarget(JOB, "127.0.0.1:" + exporter.getAddress().getPort(), Map.of("job", JOB));
+    platform.addScrapeTarget(
+        JOB, "127.0.0.1:" + exporter.getAddress().getPort(), Map.of("job", JOB));
   }
 
   @AfterAll
@@ -76,10 +83,14 @@ class PrometheusMetricsSourceIT {
   void valueOfAServedTarget(Platform platform) {
     SERVED.put("rollguard_it_connections{pool=\"main\"}", 42.0);
 
-    Measurement measurement = awaitMeasurement(platform, "sum(rollguard_it_connections{job=\"" + JOB + "\"})",
-        m -> m instanceof Value);
+    Measurement measurement =
+        awaitMeasurement(
+            platform,
+            "sum(rollguard_it_connections{job=\"" + JOB + "\"})",
+            m -> m instanceof Value);
 
-    assertThat(measurement).isInstanceOfSatisfying(Value.class, v -> assertThat(v.value()).isEqualTo(42.0));
+    assertThat(measurement)
+        .isInstanceOfSatisfying(Value.class, v -> assertThat(v.value()).isEqualTo(42.0));
     assertThat(outcomes).last().isEqualTo("value");
   }
 
@@ -113,10 +124,15 @@ class PrometheusMetricsSourceIT {
   void syntaxErrorIsAQueryErrorWithPrometheusMessage(Platform platform) {
     Measurement measurement = measure(platform, "sum(rate(rollguard_it_errors[5m])", Instant.now());
 
-    assertThat(measurement).isInstanceOfSatisfying(Inconclusive.class, m -> {
-      assertThat(m.cause()).isEqualTo(Cause.QUERY_ERROR);
-      assertThat(m.reason()).startsWith("Prometheus could not run the query: bad_data: ").contains("parse error");
-    });
+    assertThat(measurement)
+        .isInstanceOfSatisfying(
+            Inconclusive.class,
+            m -> {
+              assertThat(m.cause()).isEqualTo(Cause.QUERY_ERROR);
+              assertThat(m.reason())
+                  .startsWith("Prometheus could not run the query: bad_data: ")
+                  .contains("parse error");
+            });
     assertThat(outcomes).containsExactly("query_error");
   }
 
@@ -125,20 +141,29 @@ class PrometheusMetricsSourceIT {
     SERVED.put("rollguard_it_requests{path=\"/a\"}", 1.0);
     SERVED.put("rollguard_it_requests{path=\"/b\"}", 2.0);
 
-    Measurement measurement = awaitMeasurement(platform, "rollguard_it_requests{job=\"" + JOB + "\"}",
-        m -> m instanceof Inconclusive i && i.cause() == Cause.TOO_MANY_SERIES);
+    Measurement measurement =
+        awaitMeasurement(
+            platform,
+            "rollguard_it_requests{job=\"" + JOB + "\"}",
+            m -> m instanceof Inconclusive i && i.cause() == Cause.TOO_MANY_SERIES);
 
     assertThat(((Inconclusive) measurement).reason())
-        .startsWith("query returned 2 series, but a guard query must aggregate to one number (e.g. wrap it in sum(...))")
-        .contains("path=\"/a\"").contains("path=\"/b\"").contains("rollguard_it_requests{");
+        .startsWith(
+            "query returned 2 series, but a guard query must aggregate to one number (e.g. wrap it in sum(...))")
+        .contains("path=\"/a\"")
+        .contains("path=\"/b\"")
+        .contains("rollguard_it_requests{");
   }
 
   private void awaitValue(Platform platform, String query, double expected) {
     awaitMeasurement(platform, query, m -> m instanceof Value v && v.value() == expected);
   }
 
-  private Measurement awaitMeasurement(Platform platform, String query, java.util.function.Predicate<Measurement> done) {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+  private Measurement awaitMeasurement(
+      Platform platform, String query, java.util.function.Predicate<Measurement> done) {
+    return await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> measure(platform, query, Instant.now()), done::test);
   }
 

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTP side against small local servers: what is sent, and how a server that refuses,
- * stalls or is not there at all becomes an inconclusive measurement. Prometheus' own answers are
- * in {@link PrometheusMetricsSourceIT}.
+ * The HTTP side against small local servers: what is sent, and how a server that refuses, stalls or
+ * is not there at all becomes an inconclusive measurement. Prometheus' own answers are in {@link
+ * PrometheusMetricsSourceIT}.
  */
 class PrometheusMetricsSourceTest {
 
@@ -40,10 +40,13 @@ class PrometheusMetricsSourceTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> outcomes = new CopyOnWriteArrayList<>();
   private final List<Duration> durations = new CopyOnWriteArrayList<>();
-  private final PrometheusMetricsSource source = new PrometheusMetricsSource(http, (duration, outcome) -> {
-    durations.add(duration);
-    outcomes.add(outcome);
-  });
+  private final PrometheusMetricsSource source =
+      new PrometheusMetricsSource(
+          http,
+          (duration, outcome) -> {
+            durations.add(duration);
+            outcomes.add(outcome);
+          });
   private final List<AutoCloseable> servers = new CopyOnWriteArrayList<>();
 
   @AfterEach
@@ -56,17 +59,22 @@ class PrometheusMetricsSourceTest {
   @Test
   void sendsTheBearerTokenToThePathPrefixWithAnExplicitTime() throws Exception {
     AtomicReference<HttpExchange> seen = new AtomicReference<>();
-    URI address = serve(exchange -> {
-      seen.set(exchange);
-      respond(exchange, 200, ONE_SAMPLE);
-    }).resolve("/prometheus");
+    URI address =
+        serve(
+                exchange -> {
+                  seen.set(exchange);
+                  respond(exchange, 200, ONE_SAMPLE);
+                })
+            .resolve("/prometheus");
 
-    Measurement measurement = measure(new QueryTarget(address, Duration.ofSeconds(5), Optional.of("s3cr3t")), "sum(up)");
+    Measurement measurement =
+        measure(new QueryTarget(address, Duration.ofSeconds(5), Optional.of("s3cr3t")), "sum(up)");
 
     assertThat(measurement).isEqualTo(new Value(AT, 7));
     assertThat(seen.get().getRequestMethod()).isEqualTo("GET");
     assertThat(seen.get().getRequestURI().getPath()).isEqualTo("/prometheus/api/v1/query");
-    assertThat(seen.get().getRequestURI().getQuery()).isEqualTo("query=sum(up)&time=1795575600.250");
+    assertThat(seen.get().getRequestURI().getQuery())
+        .isEqualTo("query=sum(up)&time=1795575600.250");
     assertThat(seen.get().getRequestHeaders().getFirst("Authorization")).isEqualTo("Bearer s3cr3t");
     assertThat(outcomes).containsExactly("value");
   }
@@ -74,12 +82,15 @@ class PrometheusMetricsSourceTest {
   @Test
   void withoutATokenNoAuthorizationIsSent() throws Exception {
     AtomicReference<HttpExchange> seen = new AtomicReference<>();
-    URI address = serve(exchange -> {
-      seen.set(exchange);
-      respond(exchange, 200, ONE_SAMPLE);
-    });
+    URI address =
+        serve(
+            exchange -> {
+              seen.set(exchange);
+              respond(exchange, 200, ONE_SAMPLE);
+            });
 
-    assertThat(measure(QueryTarget.of(address, Duration.ofSeconds(5)), "up")).isInstanceOf(Value.class);
+    assertThat(measure(QueryTarget.of(address, Duration.ofSeconds(5)), "up"))
+        .isInstanceOf(Value.class);
     assertThat(seen.get().getRequestHeaders().containsKey("Authorization")).isFalse();
   }
 
@@ -87,10 +98,15 @@ class PrometheusMetricsSourceTest {
   void refusedTokenIsAnHttpError() throws Exception {
     URI address = serve(exchange -> respond(exchange, 401, "Unauthorized"));
 
-    Measurement measurement = measure(new QueryTarget(address, Duration.ofSeconds(5), Optional.of("expired")), "up");
+    Measurement measurement =
+        measure(new QueryTarget(address, Duration.ofSeconds(5), Optional.of("expired")), "up");
 
-    assertThat(measurement).isEqualTo(new Inconclusive(AT, Cause.HTTP_ERROR,
-        "Prometheus at " + address + " refused the bearer token (HTTP 401)"));
+    assertThat(measurement)
+        .isEqualTo(
+            new Inconclusive(
+                AT,
+                Cause.HTTP_ERROR,
+                "Prometheus at " + address + " refused the bearer token (HTTP 401)"));
     assertThat(outcomes).containsExactly("http_error");
   }
 
@@ -100,8 +116,12 @@ class PrometheusMetricsSourceTest {
 
     Measurement measurement = measure(QueryTarget.of(address, Duration.ofSeconds(5)), "up");
 
-    assertThat(measurement).isEqualTo(new Inconclusive(AT, Cause.UNREACHABLE,
-        "Prometheus at " + address + " is unreachable: Connection refused"));
+    assertThat(measurement)
+        .isEqualTo(
+            new Inconclusive(
+                AT,
+                Cause.UNREACHABLE,
+                "Prometheus at " + address + " is unreachable: Connection refused"));
     assertThat(outcomes).containsExactly("unreachable");
   }
 
@@ -116,46 +136,62 @@ class PrometheusMetricsSourceTest {
     Measurement measurement = measure(QueryTarget.of(address, Duration.ofMillis(500)), "up");
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-    assertThat(measurement).isEqualTo(new Inconclusive(AT, Cause.TIMEOUT,
-        "Prometheus at " + address + " gave no answer within 500ms"));
+    assertThat(measurement)
+        .isEqualTo(
+            new Inconclusive(
+                AT, Cause.TIMEOUT, "Prometheus at " + address + " gave no answer within 500ms"));
     assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofSeconds(3));
     assertThat(outcomes).containsExactly("timeout");
   }
 
   @Test
   void serverThatStallsInTheMiddleOfTheBodyIsATimeoutToo() throws Exception {
-    URI address = serve(exchange -> {
-      exchange.sendResponseHeaders(200, 10_000);
-      exchange.getResponseBody().write("{\"status\":".getBytes(StandardCharsets.UTF_8));
-      exchange.getResponseBody().flush();
-      // ...and never the rest: the handler returns with the exchange open.
-    });
+    URI address =
+        serve(
+            exchange -> {
+              exchange.sendResponseHeaders(200, 10_000);
+              exchange.getResponseBody().write("{\"status\":".getBytes(StandardCharsets.UTF_8));
+              exchange.getResponseBody().flush();
+              // ...and never the rest: the handler returns with the exchange open.
+            });
 
     long started = System.nanoTime();
     Measurement measurement = measure(QueryTarget.of(address, Duration.ofMillis(500)), "up");
 
-    assertThat(measurement).isInstanceOfSatisfying(Inconclusive.class,
-        m -> assertThat(m.cause()).isEqualTo(Cause.TIMEOUT));
+    assertThat(measurement)
+        .isInstanceOfSatisfying(
+            Inconclusive.class, m -> assertThat(m.cause()).isEqualTo(Cause.TIMEOUT));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
   }
 
   @Test
   void unusableAddressOrTimeoutCompletesInsteadOfThrowing() throws Exception {
-    Measurement ftp = measure(QueryTarget.of(URI.create("ftp://prom:21"), Duration.ofSeconds(5)), "up");
-    Measurement zero = measure(QueryTarget.of(URI.create("http://127.0.0.1:1"), Duration.ZERO), "up");
+    Measurement ftp =
+        measure(QueryTarget.of(URI.create("ftp://prom:21"), Duration.ofSeconds(5)), "up");
+    Measurement zero =
+        measure(QueryTarget.of(URI.create("http://127.0.0.1:1"), Duration.ZERO), "up");
 
-    assertThat(ftp).isInstanceOfSatisfying(Inconclusive.class, m -> assertThat(m.reason())
-        .isEqualTo("cannot query Prometheus at ftp://prom:21: invalid URI scheme ftp"));
-    assertThat(zero).isInstanceOfSatisfying(Inconclusive.class, m -> assertThat(m.cause()).isEqualTo(Cause.UNREACHABLE));
+    assertThat(ftp)
+        .isInstanceOfSatisfying(
+            Inconclusive.class,
+            m ->
+                assertThat(m.reason())
+                    .isEqualTo("cannot query Prometheus at ftp://prom:21: invalid URI scheme ftp"));
+    assertThat(zero)
+        .isInstanceOfSatisfying(
+            Inconclusive.class, m -> assertThat(m.cause()).isEqualTo(Cause.UNREACHABLE));
     assertThat(outcomes).containsExactly("unreachable", "unreachable");
   }
 
   @Test
   void failingObserverDoesNotCostTheMeasurement() throws Exception {
     URI address = serve(exchange -> respond(exchange, 200, ONE_SAMPLE));
-    PrometheusMetricsSource withBrokenObserver = new PrometheusMetricsSource(http, (duration, outcome) -> {
-      throw new IllegalStateException("registry closed");
-    });
+    PrometheusMetricsSource withBrokenObserver =
+        new PrometheusMetricsSource(
+            http,
+            (duration, outcome) -> {
+              throw new IllegalStateException("registry closed");
+            });
 
     CompletableFuture<Measurement> measurement =
         withBrokenObserver.instant(QueryTarget.of(address, Duration.ofSeconds(5)), "up", AT);
@@ -172,7 +208,8 @@ class PrometheusMetricsSourceTest {
   }
 
   private URI serve(Handler handler) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", handler::handle);
     server.start();
     servers.add(() -> server.stop(0));

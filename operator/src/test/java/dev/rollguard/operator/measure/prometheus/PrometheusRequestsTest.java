@@ -16,16 +16,21 @@ class PrometheusRequestsTest {
 
   @Test
   void queryAndExplicitTimeInUnixSecondsWithMillis() {
-    URI uri = PrometheusRequests.instantQueryUri(URI.create("http://prom:9090"), "sum(rate(x{a=\"b\"}[5m])) > 0", AT);
+    URI uri =
+        PrometheusRequests.instantQueryUri(
+            URI.create("http://prom:9090"), "sum(rate(x{a=\"b\"}[5m])) > 0", AT);
 
     assertThat(uri.getPath()).isEqualTo("/api/v1/query");
     assertThat(uri.getQuery()).isEqualTo("query=sum(rate(x{a=\"b\"}[5m])) > 0&time=1795575600.250");
-    assertThat(uri.getRawQuery()).startsWith("query=sum%28rate%28x%7Ba%3D%22b%22%7D%5B5m%5D%29%29%20%3E%200&");
+    assertThat(uri.getRawQuery())
+        .startsWith("query=sum%28rate%28x%7Ba%3D%22b%22%7D%5B5m%5D%29%29%20%3E%200&");
   }
 
   @Test
   void pathPrefixIsKeptWithOrWithoutTrailingSlash() {
-    assertThat(PrometheusRequests.instantQueryUri(URI.create("http://host:9090/prometheus"), "up", AT).getPath())
+    assertThat(
+            PrometheusRequests.instantQueryUri(URI.create("http://host:9090/prometheus"), "up", AT)
+                .getPath())
         .isEqualTo("/prometheus/api/v1/query");
     assertThat(PrometheusRequests.instantQueryUri(URI.create("https://host/prometheus/"), "up", AT))
         .hasToString("https://host/prometheus/api/v1/query?query=up&time=1795575600.250");
@@ -33,14 +38,20 @@ class PrometheusRequestsTest {
 
   @Test
   void wholeSecondsStillCarryMillis() {
-    assertThat(PrometheusRequests.unixSeconds(Instant.ofEpochSecond(1_700_000_000))).isEqualTo("1700000000.000");
-    assertThat(PrometheusRequests.unixSeconds(Instant.ofEpochSecond(1_700_000_000, 123_999_999))).isEqualTo("1700000000.123");
+    assertThat(PrometheusRequests.unixSeconds(Instant.ofEpochSecond(1_700_000_000)))
+        .isEqualTo("1700000000.000");
+    assertThat(PrometheusRequests.unixSeconds(Instant.ofEpochSecond(1_700_000_000, 123_999_999)))
+        .isEqualTo("1700000000.123");
   }
 
   @Test
   void timeoutAndBearerTokenGoOnTheRequest() {
-    HttpRequest request = PrometheusRequests.instantQuery(
-        new QueryTarget(URI.create("http://prom:9090"), Duration.ofSeconds(3), Optional.of("abc.def\n")), "up", AT);
+    HttpRequest request =
+        PrometheusRequests.instantQuery(
+            new QueryTarget(
+                URI.create("http://prom:9090"), Duration.ofSeconds(3), Optional.of("abc.def\n")),
+            "up",
+            AT);
 
     assertThat(request.method()).isEqualTo("GET");
     assertThat(request.timeout()).contains(Duration.ofSeconds(3));
@@ -49,15 +60,21 @@ class PrometheusRequestsTest {
 
   @Test
   void noTokenNoAuthorizationHeader() {
-    HttpRequest request = PrometheusRequests.instantQuery(
-        new QueryTarget(URI.create("http://prom:9090"), Duration.ofSeconds(3), Optional.of("  ")), "up", AT);
+    HttpRequest request =
+        PrometheusRequests.instantQuery(
+            new QueryTarget(
+                URI.create("http://prom:9090"), Duration.ofSeconds(3), Optional.of("  ")),
+            "up",
+            AT);
 
     assertThat(request.headers().firstValue("Authorization")).isEmpty();
   }
 
   @Test
   void tokenAnHttpHeaderCannotCarryIsRefusedWithoutQuotingIt() {
-    QueryTarget target = new QueryTarget(URI.create("http://prom:9090"), Duration.ofSeconds(3), Optional.of("sec\nret"));
+    QueryTarget target =
+        new QueryTarget(
+            URI.create("http://prom:9090"), Duration.ofSeconds(3), Optional.of("sec\nret"));
 
     assertThatThrownBy(() -> PrometheusRequests.instantQuery(target, "up", AT))
         .isInstanceOf(IllegalArgumentException.class)
@@ -67,7 +84,11 @@ class PrometheusRequestsTest {
 
   @Test
   void targetNeverPrintsTheTokenOrAPassword() {
-    QueryTarget target = new QueryTarget(URI.create("http://admin:pw@prom:9090/x"), Duration.ofMillis(1500), Optional.of("t0ken"));
+    QueryTarget target =
+        new QueryTarget(
+            URI.create("http://admin:pw@prom:9090/x"),
+            Duration.ofMillis(1500),
+            Optional.of("t0ken"));
 
     assertThat(target.toString())
         .isEqualTo("QueryTarget[address=http://prom:9090/x, timeout=1.5s, bearerToken=<redacted>]");

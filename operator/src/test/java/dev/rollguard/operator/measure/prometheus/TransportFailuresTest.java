@@ -17,11 +17,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** Failures shaped as the JDK 17 HttpClient reports them, e.g. a refused connection as a ConnectException without message. */
+/**
+ * Failures shaped as the JDK 17 HttpClient reports them, e.g. a refused connection as a
+ * ConnectException without message.
+ */
 class TransportFailuresTest {
 
   private static final Instant AT = Instant.parse("2026-11-25T03:00:00Z");
-  private static final QueryTarget TARGET = QueryTarget.of(URI.create("http://prom.monitoring:9090"), Duration.ofSeconds(5));
+  private static final QueryTarget TARGET =
+      QueryTarget.of(URI.create("http://prom.monitoring:9090"), Duration.ofSeconds(5));
 
   @Test
   void refusedConnectionWithoutMessageSaysConnectionRefused() {
@@ -29,8 +33,11 @@ class TransportFailuresTest {
     refused.initCause(new ClosedChannelException());
 
     assertThat(inconclusive(new CompletionException(refused)))
-        .isEqualTo(new Inconclusive(AT, Cause.UNREACHABLE,
-            "Prometheus at http://prom.monitoring:9090 is unreachable: Connection refused"));
+        .isEqualTo(
+            new Inconclusive(
+                AT,
+                Cause.UNREACHABLE,
+                "Prometheus at http://prom.monitoring:9090 is unreachable: Connection refused"));
   }
 
   @Test
@@ -39,32 +46,45 @@ class TransportFailuresTest {
     unresolved.initCause(new UnresolvedAddressException());
 
     assertThat(inconclusive(new CompletionException(unresolved)).reason())
-        .isEqualTo("Prometheus at http://prom.monitoring:9090 is unreachable: unknown host prom.monitoring");
+        .isEqualTo(
+            "Prometheus at http://prom.monitoring:9090 is unreachable: unknown host prom.monitoring");
   }
 
   @Test
   void otherIoFailuresKeepTheirMessage() {
     assertThat(inconclusive(new CompletionException(new IOException("Connection reset"))))
-        .isEqualTo(new Inconclusive(AT, Cause.UNREACHABLE,
-            "Prometheus at http://prom.monitoring:9090 is unreachable: Connection reset"));
+        .isEqualTo(
+            new Inconclusive(
+                AT,
+                Cause.UNREACHABLE,
+                "Prometheus at http://prom.monitoring:9090 is unreachable: Connection reset"));
   }
 
   @Test
   void requestTimeoutConnectTimeoutAndDeadlineAreTimeouts() {
-    for (Throwable slow : new Throwable[] {
-        new HttpTimeoutException("request timed out"),
-        new HttpConnectTimeoutException("HTTP connect timed out"),
-        new TimeoutException()}) {
+    for (Throwable slow :
+        new Throwable[] {
+          new HttpTimeoutException("request timed out"),
+          new HttpConnectTimeoutException("HTTP connect timed out"),
+          new TimeoutException()
+        }) {
       assertThat(inconclusive(new CompletionException(slow)))
-          .isEqualTo(new Inconclusive(AT, Cause.TIMEOUT, "Prometheus at http://prom.monitoring:9090 gave no answer within 5s"));
+          .isEqualTo(
+              new Inconclusive(
+                  AT,
+                  Cause.TIMEOUT,
+                  "Prometheus at http://prom.monitoring:9090 gave no answer within 5s"));
     }
   }
 
   @Test
   void requestThatCannotBeBuiltSaysWhy() {
     assertThat(inconclusive(new IllegalArgumentException("invalid URI scheme ftp")))
-        .isEqualTo(new Inconclusive(AT, Cause.UNREACHABLE,
-            "cannot query Prometheus at http://prom.monitoring:9090: invalid URI scheme ftp"));
+        .isEqualTo(
+            new Inconclusive(
+                AT,
+                Cause.UNREACHABLE,
+                "cannot query Prometheus at http://prom.monitoring:9090: invalid URI scheme ftp"));
   }
 
   private static Inconclusive inconclusive(Throwable failure) {
