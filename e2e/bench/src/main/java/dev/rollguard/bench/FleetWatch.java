@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -125,7 +124,7 @@ final class FleetWatch implements AutoCloseable {
     }
     status.analysis.guards.stream()
         .filter(guard -> guard.verdict == GuardStatus.Verdict.Breach && guard.at != null)
-        .map(guard -> Instant.parse(guard.at).toEpochMilli())
+        .map(guard -> guard.at.toEpochMilli())
         .min(Long::compare)
         .ifPresent(at -> firstBreachAt.merge(name, at, Math::min));
   }

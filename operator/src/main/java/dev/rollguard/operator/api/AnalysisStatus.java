@@ -2,6 +2,7 @@ package dev.rollguard.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,19 +16,19 @@ public class AnalysisStatus {
   @JsonPropertyDescription("Hash of the revision under analysis.")
   public String revision;
 
-  public String startedAt;
+  public Instant startedAt;
 
   @JsonPropertyDescription("When the pre-deploy baseline was last queried.")
-  public String baselineAttemptedAt;
+  public Instant baselineAttemptedAt;
 
   @JsonPropertyDescription("Time of the last completed measurement round.")
-  public String lastMeasuredAt;
+  public Instant lastMeasuredAt;
 
   public List<GuardStatus> guards = new ArrayList<>();
 
   @JsonPropertyDescription(
       "End of the post-promotion window, while the promoted revision is still guarded.")
-  public String guardedUntil;
+  public Instant guardedUntil;
 
   public enum Kind {
     Analysis,

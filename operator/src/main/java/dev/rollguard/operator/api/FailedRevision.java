@@ -1,6 +1,7 @@
 package dev.rollguard.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
 public class FailedRevision {
   public String hash;
   public List<String> images = new ArrayList<>();
-  public String failedAt;
+  public Instant failedAt;
   public String reason;
   public String guard;
   public Double value;

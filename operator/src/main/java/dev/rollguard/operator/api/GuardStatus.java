@@ -2,6 +2,7 @@ package dev.rollguard.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.Instant;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GuardStatus {
@@ -30,7 +31,7 @@ public class GuardStatus {
   public String reason;
 
   @JsonPropertyDescription("Evaluation time of the latest measurement.")
-  public String at;
+  public Instant at;
 
   public enum Verdict {
     Pending,

@@ -1,6 +1,7 @@
 package dev.rollguard.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 
 /** A rollback decided and persisted, not yet applied to the Deployment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -12,5 +13,5 @@ public class PendingRollback {
   public Double value;
   public String threshold;
   public String message;
-  public String decidedAt;
+  public Instant decidedAt;
 }

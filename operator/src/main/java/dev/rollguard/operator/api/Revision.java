@@ -2,6 +2,7 @@ package dev.rollguard.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,10 +17,10 @@ public class Revision {
   public List<String> images = new ArrayList<>();
 
   @JsonPropertyDescription("When Rollguard first saw this revision running (the deploy time).")
-  public String since;
+  public Instant since;
 
   @JsonPropertyDescription("When this revision became stable.")
-  public String promotedAt;
+  public Instant promotedAt;
 
   @JsonPropertyDescription("The ControllerRevision holding this template, owned by the Rollout.")
   public String controllerRevision;

@@ -59,8 +59,8 @@ final class AdoptingHandler implements StageHandler {
 
   private static Revision stable(DecisionContext ctx, String hash, java.util.List<String> images) {
     Revision stable = new Revision(hash, images);
-    stable.since = ctx.nowText();
-    stable.promotedAt = ctx.nowText();
+    stable.since = ctx.nowMillis();
+    stable.promotedAt = ctx.nowMillis();
     stable.controllerRevision = controllerRevisionName(ctx.name(), hash);
     ctx.status.stableRevision = stable;
     return stable;

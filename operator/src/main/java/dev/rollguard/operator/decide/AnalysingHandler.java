@@ -31,7 +31,7 @@ final class AnalysingHandler implements StageHandler {
   static Transition begin(DecisionContext ctx, Instant since) {
     WorkloadState workload = ctx.workload();
     Revision revision = new Revision(workload.hash(), workload.images());
-    revision.since = Times.format(since);
+    revision.since = Times.millis(since);
     ctx.status.currentRevision = revision;
     ctx.status.previousStableRevision = null;
     ctx.status.heldRevision = null;
@@ -144,7 +144,7 @@ final class AnalysingHandler implements StageHandler {
     Revision current = ctx.status.currentRevision;
     Revision previous = ctx.status.stableRevision;
     Revision stable = copyOf(current);
-    stable.promotedAt = ctx.nowText();
+    stable.promotedAt = ctx.nowMillis();
     stable.controllerRevision = controllerRevisionName(ctx.name(), current.hash);
     ctx.status.stableRevision = stable;
     current.promotedAt = stable.promotedAt;
@@ -161,7 +161,7 @@ final class AnalysingHandler implements StageHandler {
   private static void scheduleNext(DecisionContext ctx, AnalysisStatus analysis) {
     Instant due = since(ctx).plus(ctx.settings().initialDelay());
     if (analysis.lastMeasuredAt != null) {
-      Instant next = Times.parse(analysis.lastMeasuredAt).plus(ctx.settings().interval());
+      Instant next = analysis.lastMeasuredAt.plus(ctx.settings().interval());
       due = next.isAfter(due) ? next : due;
     }
     if (baselineDue(ctx, analysis)) {
@@ -195,10 +195,10 @@ final class AnalysingHandler implements StageHandler {
                 });
     return missing
         && analysis.lastMeasuredAt != null
-        && Times.parse(analysis.lastMeasuredAt).isAfter(Times.parse(analysis.baselineAttemptedAt));
+        && analysis.lastMeasuredAt.isAfter(analysis.baselineAttemptedAt);
   }
 
   private static Instant since(DecisionContext ctx) {
-    return Times.parse(ctx.status.currentRevision.since);
+    return ctx.status.currentRevision.since;
   }
 }

@@ -7,6 +7,7 @@ import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutSpec;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.api.Stage;
+import dev.rollguard.operator.api.StatusJson;
 import dev.rollguard.operator.measure.MeasurementRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ import java.util.Optional;
 final class DecisionContext {
 
   static final int HISTORY_LIMIT = 30;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = StatusJson.MAPPER;
 
   final Rollout rollout;
   final RolloutSpec spec;
@@ -78,8 +79,9 @@ final class DecisionContext {
     return observation.workload().orElseThrow();
   }
 
-  String nowText() {
-    return Times.format(now);
+  /** Now, as status records it: to the millisecond. */
+  Instant nowMillis() {
+    return Times.millis(now);
   }
 
   void change(Change change) {
@@ -99,7 +101,7 @@ final class DecisionContext {
   }
 
   void history(HistoryEntry.Type type, String revision, String message) {
-    status.history.add(new HistoryEntry(nowText(), type, revision, message));
+    status.history.add(new HistoryEntry(nowMillis(), type, revision, message));
     while (status.history.size() > HISTORY_LIMIT) {
       status.history.remove(0);
     }

@@ -9,6 +9,7 @@ import dev.rollguard.operator.decide.guard.GuardBounds;
 import dev.rollguard.operator.decide.guard.GuardEvaluation;
 import dev.rollguard.operator.measure.MeasurementRound;
 import dev.rollguard.operator.measure.prometheus.Measurement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class GuardRound {
   }
 
   /** Records the pre-deploy values of guards that do not have one yet. */
-  static void applyBaseline(AnalysisStatus analysis, MeasurementRound round, String attemptedAt) {
+  static void applyBaseline(AnalysisStatus analysis, MeasurementRound round, Instant attemptedAt) {
     analysis.baselineAttemptedAt = attemptedAt;
     for (GuardStatus guard : analysis.guards) {
       Measurement m = round.results().get(guard.name);
@@ -66,7 +67,7 @@ final class GuardRound {
       if (guard == null || m == null) {
         continue;
       }
-      guard.at = Times.format(round.at());
+      guard.at = Times.millis(round.at());
       if (m instanceof Measurement.Value value) {
         judge(guard, spec, value.value(), round.trends().get(spec.name));
       } else if (m instanceof Measurement.Inconclusive inconclusive) {
@@ -76,7 +77,7 @@ final class GuardRound {
         guard.consecutiveInconclusive = count(guard.consecutiveInconclusive) + 1;
       }
     }
-    analysis.lastMeasuredAt = Times.format(round.at());
+    analysis.lastMeasuredAt = Times.millis(round.at());
   }
 
   private static void judge(

@@ -31,7 +31,7 @@ final class MeasuredRounds {
             .toList();
     for (MeasurementRound round : rounds) {
       if (round.purpose() == Purpose.BASELINE) {
-        GuardRound.applyBaseline(analysis, round, ctx.nowText());
+        GuardRound.applyBaseline(analysis, round, ctx.nowMillis());
       } else if (round.purpose() == Purpose.ANALYSIS && isNew(analysis, round)) {
         GuardRound.apply(analysis, ctx.spec.guards, round);
         ctx.measured = true;
@@ -48,8 +48,7 @@ final class MeasuredRounds {
   }
 
   private static boolean isNew(AnalysisStatus analysis, MeasurementRound round) {
-    return analysis.lastMeasuredAt == null
-        || round.at().isAfter(Times.parse(analysis.lastMeasuredAt));
+    return analysis.lastMeasuredAt == null || round.at().isAfter(analysis.lastMeasuredAt);
   }
 
   private static void report(DecisionContext ctx, AnalysisStatus analysis) {

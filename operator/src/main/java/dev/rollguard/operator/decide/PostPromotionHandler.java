@@ -30,7 +30,7 @@ final class PostPromotionHandler implements StageHandler {
     }
     ctx.status.previousStableRevision = previousStable;
     analysis.kind = AnalysisStatus.Kind.PostPromotion;
-    analysis.guardedUntil = Times.format(ctx.now.plus(ctx.settings().postPromotionWindow()));
+    analysis.guardedUntil = Times.millis(ctx.now.plus(ctx.settings().postPromotionWindow()));
     for (GuardStatus guard : analysis.guards) {
       guard.consecutiveBreaches = 0;
       guard.consecutiveInconclusive = 0;
@@ -63,7 +63,7 @@ final class PostPromotionHandler implements StageHandler {
     if (decided.isPresent()) {
       return decided.get();
     }
-    Instant until = Times.parse(analysis.guardedUntil);
+    Instant until = analysis.guardedUntil;
     if (!ctx.now.isBefore(until)) {
       String message =
           "post-promotion window ended: "
@@ -87,7 +87,7 @@ final class PostPromotionHandler implements StageHandler {
   private static void schedule(DecisionContext ctx, AnalysisStatus analysis) {
     Instant due = ctx.now;
     if (analysis.lastMeasuredAt != null) {
-      Instant next = Times.parse(analysis.lastMeasuredAt).plus(ctx.settings().interval());
+      Instant next = analysis.lastMeasuredAt.plus(ctx.settings().interval());
       due = next.isAfter(due) ? next : due;
     }
     ctx.measure(new MeasurementRequest(Purpose.ANALYSIS, analysis.revision, due, Optional.empty()));

@@ -30,7 +30,7 @@ final class RecoveryHandler implements StageHandler {
     AnalysisStatus recovery = new AnalysisStatus();
     recovery.kind = AnalysisStatus.Kind.Recovery;
     recovery.revision = ctx.status.stableRevision.hash;
-    recovery.startedAt = ctx.nowText();
+    recovery.startedAt = ctx.nowMillis();
     recovery.guards = new ArrayList<>();
     GuardRound.sync(recovery, ctx.spec.guards);
     for (GuardStatus guard : recovery.guards) {
@@ -53,10 +53,7 @@ final class RecoveryHandler implements StageHandler {
     List<MeasurementRound> rounds =
         ctx.observation.rounds().stream()
             .filter(r -> r.purpose() == Purpose.RECOVERY && r.revision().equals(recovery.revision))
-            .filter(
-                r ->
-                    recovery.lastMeasuredAt == null
-                        || r.at().isAfter(Times.parse(recovery.lastMeasuredAt)))
+            .filter(r -> recovery.lastMeasuredAt == null || r.at().isAfter(recovery.lastMeasuredAt))
             .sorted(Comparator.comparing(MeasurementRound::at))
             .toList();
     for (MeasurementRound round : rounds) {
@@ -66,7 +63,7 @@ final class RecoveryHandler implements StageHandler {
         return recovered(ctx, recovery);
       }
     }
-    Instant deadline = Times.parse(recovery.startedAt).plus(ctx.settings().progressDeadline());
+    Instant deadline = recovery.startedAt.plus(ctx.settings().progressDeadline());
     if (!ctx.now.isBefore(deadline)) {
       return notRecovered(ctx, recovery);
     }
@@ -78,7 +75,7 @@ final class RecoveryHandler implements StageHandler {
   private static Transition recovered(DecisionContext ctx, AnalysisStatus recovery) {
     String message =
         "guards back within bounds "
-            + Times.words(Duration.between(Times.parse(recovery.startedAt), ctx.now))
+            + Times.words(Duration.between(recovery.startedAt, ctx.now))
             + " after the rollback: "
             + values(recovery);
     ctx.history(HistoryEntry.Type.Recovered, recovery.revision, message);
@@ -114,9 +111,9 @@ final class RecoveryHandler implements StageHandler {
   }
 
   private static void scheduleNext(DecisionContext ctx, AnalysisStatus recovery) {
-    Instant due = Times.parse(recovery.startedAt).plus(ctx.settings().initialDelay());
+    Instant due = recovery.startedAt.plus(ctx.settings().initialDelay());
     if (recovery.lastMeasuredAt != null) {
-      Instant next = Times.parse(recovery.lastMeasuredAt).plus(ctx.settings().interval());
+      Instant next = recovery.lastMeasuredAt.plus(ctx.settings().interval());
       due = next.isAfter(due) ? next : due;
     }
     ctx.measure(new MeasurementRequest(Purpose.RECOVERY, recovery.revision, due, Optional.empty()));

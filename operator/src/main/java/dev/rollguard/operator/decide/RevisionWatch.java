@@ -171,7 +171,7 @@ final class RevisionWatch {
   private static Transition backToStable(DecisionContext ctx, Stage stage, Transition next) {
     Revision left = ctx.status.currentRevision;
     ctx.status.currentRevision = copyOf(ctx.status.stableRevision);
-    ctx.status.currentRevision.since = ctx.nowText();
+    ctx.status.currentRevision.since = ctx.nowMillis();
     if (stage != Stage.Analysing && stage != Stage.RollingBack) {
       return next;
     }

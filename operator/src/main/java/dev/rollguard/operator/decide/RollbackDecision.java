@@ -41,7 +41,7 @@ final class RollbackDecision {
     pending.value = value;
     pending.threshold = threshold;
     pending.message = why;
-    pending.decidedAt = ctx.nowText();
+    pending.decidedAt = ctx.nowMillis();
     ctx.status.pendingRollback = pending;
     String verb = ctx.dryRun() ? "would roll back " : "rolling back ";
     String message = verb + describe(current) + " to " + describe(target) + ": " + why;

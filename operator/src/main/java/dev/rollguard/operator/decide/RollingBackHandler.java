@@ -69,7 +69,7 @@ final class RollingBackHandler implements StageHandler {
             + " after the deploy: "
             + pending.message;
     ctx.status.currentRevision = copyOf(stable);
-    ctx.status.currentRevision.since = ctx.nowText();
+    ctx.status.currentRevision.since = ctx.nowMillis();
     ctx.status.pendingRollback = null;
     ctx.history(HistoryEntry.Type.RolledBack, failed.hash, message);
     ctx.warning("RolledBack", message, true);
@@ -100,7 +100,7 @@ final class RollingBackHandler implements StageHandler {
   }
 
   private static Duration detection(DecisionContext ctx, Revision failed) {
-    return Duration.between(Times.parse(failed.since), ctx.now);
+    return Duration.between(failed.since, ctx.now);
   }
 
   private static String counted(PendingRollback pending) {
@@ -111,7 +111,7 @@ final class RollingBackHandler implements StageHandler {
     FailedRevision record = new FailedRevision();
     record.hash = failed.hash;
     record.images = failed.images;
-    record.failedAt = ctx.nowText();
+    record.failedAt = ctx.nowMillis();
     record.reason = pending.reason;
     record.guard = pending.guard;
     record.value = pending.value;

@@ -13,8 +13,9 @@ final class Times {
     return instant.truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
-  static Instant parse(String text) {
-    return text == null ? null : Instant.parse(text);
+  /** Instants in status are kept to the millisecond. */
+  static Instant millis(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** "2m05s" style, for messages. */

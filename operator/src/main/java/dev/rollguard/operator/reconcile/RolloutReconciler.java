@@ -5,6 +5,7 @@ import dev.rollguard.operator.act.ChangeApplier;
 import dev.rollguard.operator.act.NoticeSender;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
+import dev.rollguard.operator.api.StatusJson;
 import dev.rollguard.operator.decide.Decision;
 import dev.rollguard.operator.decide.Observation;
 import dev.rollguard.operator.decide.Requests;
@@ -64,7 +65,7 @@ import java.util.stream.Collectors;
 public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> {
 
   static final String WORKLOAD_INDEX = "rollouts-by-workload";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = StatusJson.MAPPER;
 
   private final RolloutDecider decider;
   private final MeasurementJobs jobs;

@@ -54,7 +54,7 @@ public final class IncidentReport {
     if (failed.isPresent()) {
       FailedRevision f = failed.get();
       row(md, "Failed revision", f.hash + " (" + String.join(", ", f.images) + ")");
-      row(md, "Failed at", f.failedAt);
+      row(md, "Failed at", String.valueOf(f.failedAt));
       row(
           md,
           "Why",
@@ -68,8 +68,7 @@ public final class IncidentReport {
                   row(
                       md,
                       "Detected and rolled back",
-                      seconds(Duration.between(deployed, Instant.parse(f.failedAt)))
-                          + " after the deploy"));
+                      seconds(Duration.between(deployed, f.failedAt)) + " after the deploy"));
     }
     Revision stable = status.stableRevision;
     if (stable != null) {
@@ -142,7 +141,7 @@ public final class IncidentReport {
     return status.history.stream()
         .filter(h -> h.type == HistoryEntry.Type.Deployed && hash.equals(h.revision))
         .reduce((first, second) -> second)
-        .map(h -> Instant.parse(h.at));
+        .map(h -> h.at);
   }
 
   private static void row(StringBuilder md, String key, String value) {

@@ -126,7 +126,7 @@ class DecisionStagesTest {
       assertThat(status().currentRevision.hash).isEqualTo(NEXT.hash());
       assertThat(status().currentRevision.since)
           .as("the deploy time is the new ReplicaSet's")
-          .isEqualTo(startedAt.toString());
+          .isEqualTo(startedAt);
       assertThat(f.last.measurement().orElseThrow().purpose()).isEqualTo(Purpose.BASELINE);
       assertThat(f.last.measurement().orElseThrow().evaluateAt())
           .contains(startedAt.minusSeconds(1));

@@ -77,7 +77,7 @@ class RolloutDeciderTest {
       Instant deployedAt = f.clock.instant();
       assertThat(status().phase).isEqualTo(Phase.Analysing);
       assertThat(status().currentRevision.hash).isEqualTo(NEXT.hash());
-      assertThat(status().currentRevision.since).isEqualTo(deployedAt.toString());
+      assertThat(status().currentRevision.since).isEqualTo(deployedAt);
       assertThat(d.measurement())
           .contains(
               new MeasurementRequest(
@@ -92,7 +92,7 @@ class RolloutDeciderTest {
     @Test
     void theFirstMeasurementWaitsForTheInitialDelayThenFollowsTheInterval() {
       f.deployWithBaseline(80);
-      Instant deployedAt = Instant.parse(status().currentRevision.since);
+      Instant deployedAt = status().currentRevision.since;
       assertThat(f.last.measurement().orElseThrow().purpose()).isEqualTo(Purpose.ANALYSIS);
       assertThat(f.last.measurement().orElseThrow().due()).isEqualTo(deployedAt.plusSeconds(30));
 
@@ -218,7 +218,7 @@ class RolloutDeciderTest {
       f.deployWithBaseline(80);
       while (f.clock
           .instant()
-          .isBefore(Instant.parse(status().currentRevision.since).plus(Duration.ofMinutes(6)))) {
+          .isBefore(status().currentRevision.since.plus(Duration.ofMinutes(6)))) {
         f.advanceToMeasurement();
         f.step(NEXT, f.noData(Purpose.ANALYSIS, NEXT.hash()));
       }
@@ -249,7 +249,7 @@ class RolloutDeciderTest {
       f.measure(100);
       assertThat(f.last.measurement().orElseThrow().purpose()).isEqualTo(Purpose.BASELINE);
       assertThat(f.last.measurement().orElseThrow().evaluateAt())
-          .contains(Instant.parse(status().currentRevision.since).minusSeconds(1));
+          .contains(status().currentRevision.since.minusSeconds(1));
       f.advanceToMeasurement();
       f.step(NEXT, f.values(Purpose.BASELINE, NEXT.hash(), 80));
       assertThat(db().baseline).isEqualTo(80.0);
@@ -262,7 +262,7 @@ class RolloutDeciderTest {
     @Test
     void aCleanAvailableRevisionIsPromotedAfterTheBakeTime() {
       f.deployWithBaseline(80);
-      Instant bakeEnd = Instant.parse(status().currentRevision.since).plus(Duration.ofMinutes(5));
+      Instant bakeEnd = status().currentRevision.since.plus(Duration.ofMinutes(5));
       while (status().phase == Phase.Analysing) {
         f.measure(90);
         if (f.clock.instant().isBefore(bakeEnd)) {
