@@ -41,12 +41,6 @@ final class ReconcileFailures {
     }
     String reason = reason(e);
     String message = limit(describe(e)) + "; retrying";
-    LOG.warn(
-        "Rollout {}/{}: {}",
-        rollout.getMetadata().getNamespace(),
-        rollout.getMetadata().getName(),
-        message,
-        e);
     // The latest status this operator wrote (the cache holds it), not the one this reconcile
     // started from: a decision persisted earlier in the same reconcile (RollingBack) must stay.
     Rollout latest =
@@ -61,8 +55,13 @@ final class ReconcileFailures {
         ready == null
             || !reason.equals(ready.getReason())
             || !sameError(ready.getMessage(), message);
+    String id = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
     if (news) {
+      LOG.warn("Rollout {}: {}", id, message, e);
       notices.warn(rollout, reason, message);
+    } else {
+      // The same failure again: the stack trace was logged the first time.
+      LOG.warn("Rollout {}: {}", id, message);
     }
     String transition =
         ready != null && "False".equals(ready.getStatus())
