@@ -1,5 +1,7 @@
 package dev.rollguard.operator.decide;
 
+import dev.rollguard.operator.api.ConditionStatus;
+import dev.rollguard.operator.api.ConditionType;
 import dev.rollguard.operator.api.RolloutStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

@@ -1,5 +1,6 @@
 package dev.rollguard.operator.decide;
 
+import dev.rollguard.operator.api.ConditionType;
 import dev.rollguard.operator.api.Stage;
 import java.util.Optional;
 

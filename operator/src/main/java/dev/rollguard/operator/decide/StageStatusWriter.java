@@ -1,10 +1,11 @@
 package dev.rollguard.operator.decide;
 
-import static dev.rollguard.operator.decide.ConditionStatus.False;
-import static dev.rollguard.operator.decide.ConditionStatus.True;
-import static dev.rollguard.operator.decide.ConditionStatus.Unknown;
+import static dev.rollguard.operator.api.ConditionStatus.False;
+import static dev.rollguard.operator.api.ConditionStatus.True;
+import static dev.rollguard.operator.api.ConditionStatus.Unknown;
 
 import dev.rollguard.operator.api.AnalysisStatus;
+import dev.rollguard.operator.api.ConditionType;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.api.Stage;

@@ -2,6 +2,8 @@ package dev.rollguard.operator.reconcile;
 
 import dev.rollguard.operator.act.NoticeSender;
 import dev.rollguard.operator.act.RollbackFailedException;
+import dev.rollguard.operator.api.ConditionStatus;
+import dev.rollguard.operator.api.ConditionType;
 import dev.rollguard.operator.api.Rollout;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -50,7 +52,10 @@ final class ReconcileFailures {
             ? new ArrayList<>()
             : new ArrayList<>(latest.getStatus().conditions);
     Condition ready =
-        conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        conditions.stream()
+            .filter(c -> ConditionType.Ready.name().equals(c.getType()))
+            .findFirst()
+            .orElse(null);
     boolean news =
         ready == null
             || !reason.equals(ready.getReason())
@@ -64,13 +69,13 @@ final class ReconcileFailures {
       LOG.warn("Rollout {}: {}", id, message);
     }
     String transition =
-        ready != null && "False".equals(ready.getStatus())
+        ready != null && ConditionStatus.False.name().equals(ready.getStatus())
             ? ready.getLastTransitionTime()
             : Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     Condition failed =
         new ConditionBuilder()
-            .withType("Ready")
-            .withStatus("False")
+            .withType(ConditionType.Ready.name())
+            .withStatus(ConditionStatus.False.name())
             .withReason(reason)
             .withMessage(message)
             .withLastTransitionTime(transition)

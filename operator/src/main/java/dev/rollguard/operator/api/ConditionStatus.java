@@ -1,7 +1,7 @@
-package dev.rollguard.operator.decide;
+package dev.rollguard.operator.api;
 
 /** The three values of a Kubernetes condition's status. */
-enum ConditionStatus {
+public enum ConditionStatus {
   True,
   False,
   Unknown

@@ -1,7 +1,7 @@
-package dev.rollguard.operator.decide;
+package dev.rollguard.operator.api;
 
 /** The conditions a Rollout reports. */
-enum ConditionType {
+public enum ConditionType {
   /** The Deployment is guarded and runs a revision Rollguard trusts. */
   Ready,
   /** A new revision is under analysis. */
