@@ -9,8 +9,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.max) || has(self.min) || has(self.maxIncrease) || has(self.exhaustion)",
-    message = "a guard needs at least one bound: max, min, maxIncrease or exhaustion")
+    value =
+        "has(self.max) || has(self.min) || has(self.maxIncrease) || has(self.exhaustion)"
+            + " || has(self.compare)",
+    message = "a guard needs at least one bound: max, min, maxIncrease, exhaustion or compare")
 @ValidationRule(
     value = "!has(self.min) || !has(self.max) || self.min <= self.max",
     message = "min must not be greater than max",
@@ -27,8 +29,11 @@ public class GuardSpec {
   @Required
   @Size(min = 1, max = 4096)
   @ValidationRule(value = "self.trim() != ''", message = "query must not be blank")
+  @ValidationRule(value = QueryVariables.RULE, message = QueryVariables.MESSAGE)
   @JsonPropertyDescription(
-      "PromQL expression returning one number (a scalar or a one-element vector).")
+      "PromQL expression returning one number (a scalar or a one-element vector). May use"
+          + " {{namespace}}, {{deployment}}, {{rollout}}, {{revision}} and {{stableRevision}}"
+          + " (the pod-template-hash of the new and of the stable ReplicaSet).")
   public String query;
 
   @JsonPropertyDescription("Breach when the value is above this.")
@@ -46,6 +51,11 @@ public class GuardSpec {
   @JsonPropertyDescription(
       "Trend bound: breach when the values, fitted over window, are projected to reach the limit within the given time.")
   public ExhaustionSpec exhaustion;
+
+  @JsonPropertyDescription(
+      "Comparison bound: the value against another query's value measured at the same instant,"
+          + " e.g. the new pods against the stable pods.")
+  public CompareSpec compare;
 
   public GuardSpec() {}
 

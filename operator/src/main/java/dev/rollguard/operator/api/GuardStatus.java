@@ -18,6 +18,10 @@ public class GuardStatus {
   @JsonPropertyDescription("Why the baseline could not be measured, if it could not.")
   public String baselineError;
 
+  @JsonPropertyDescription(
+      "The compare baseline query's value measured at the same instant (compare guards).")
+  public Double compared;
+
   @JsonPropertyDescription("The bounds in force, e.g. \"<= 150, <= baseline+50% (120)\".")
   public String threshold;
 

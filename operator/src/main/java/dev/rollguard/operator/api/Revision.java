@@ -25,6 +25,11 @@ public class Revision {
   @JsonPropertyDescription("The ControllerRevision holding this template, owned by the Rollout.")
   public String controllerRevision;
 
+  @JsonPropertyDescription(
+      "The pod-template-hash of its ReplicaSet, once seen: {{revision}} and {{stableRevision}} in"
+          + " guard queries.")
+  public String podTemplateHash;
+
   public Revision() {}
 
   public Revision(String hash, List<String> images) {

@@ -1,9 +1,11 @@
 package dev.rollguard.operator.decide;
 
 import dev.rollguard.operator.api.AnalysisStatus;
+import dev.rollguard.operator.api.CompareSpec;
 import dev.rollguard.operator.api.GuardSpec;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
+import dev.rollguard.operator.decide.guard.CompareBound;
 import dev.rollguard.operator.decide.guard.ExhaustionBound;
 import dev.rollguard.operator.decide.guard.GuardBounds;
 import dev.rollguard.operator.decide.guard.GuardEvaluation;
@@ -13,7 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.Collectors;
 
 /** Applies measurements to the per-guard status: values, verdicts and consecutive counts. */
 final class GuardRound {
@@ -69,7 +73,12 @@ final class GuardRound {
       }
       guard.at = Times.millis(round.at());
       if (m instanceof Measurement.Value value) {
-        judge(guard, spec, value.value(), round.trends().get(spec.name));
+        judge(
+            guard,
+            spec,
+            value.value(),
+            round.trends().get(spec.name),
+            results.get(CompareSpec.measuredAs(spec.name)));
       } else if (m instanceof Measurement.Inconclusive inconclusive) {
         guard.value = null;
         guard.verdict = Verdict.Inconclusive;
@@ -81,19 +90,43 @@ final class GuardRound {
   }
 
   private static void judge(
-      GuardStatus guard, GuardSpec spec, double value, MeasurementRound.TrendData trend) {
-    OptionalDouble baseline =
-        guard.baseline == null ? OptionalDouble.empty() : OptionalDouble.of(guard.baseline);
-    GuardEvaluation evaluation = GuardBounds.of(spec).evaluate(value, baseline);
+      GuardStatus guard,
+      GuardSpec spec,
+      double value,
+      MeasurementRound.TrendData trend,
+      Measurement compared) {
+    List<GuardEvaluation> parts = new ArrayList<>();
+    boolean hasBounds = spec.max != null || spec.min != null || spec.maxIncrease != null;
+    if (hasBounds) {
+      OptionalDouble baseline =
+          guard.baseline == null ? OptionalDouble.empty() : OptionalDouble.of(guard.baseline);
+      parts.add(GuardBounds.of(spec).evaluate(value, baseline));
+    }
+    GuardEvaluation trendEvaluation = null;
     if (spec.exhaustion != null) {
-      GuardEvaluation trendEvaluation =
+      trendEvaluation =
           trend == null
               ? new GuardEvaluation(
                   Verdict.Inconclusive, "trend", spec.name + " trend: not measured")
               : ExhaustionBound.of(spec.name, spec.exhaustion)
                   .evaluate(trend.series(), trend.limit(), trend.limitError());
-      evaluation = combine(evaluation, trendEvaluation, spec);
+      parts.add(trendEvaluation);
     }
+    guard.compared = null;
+    if (spec.compare != null) {
+      guard.compared = compared instanceof Measurement.Value v ? v.value() : null;
+      parts.add(
+          CompareBound.of(spec.name, spec.compare)
+              .evaluate(
+                  value,
+                  guard.compared == null
+                      ? OptionalDouble.empty()
+                      : OptionalDouble.of(guard.compared),
+                  compared instanceof Measurement.Inconclusive i
+                      ? Optional.of(i.reason())
+                      : Optional.empty()));
+    }
+    GuardEvaluation evaluation = combine(parts, trendEvaluation);
     guard.value = value;
     guard.threshold = evaluation.threshold();
     guard.verdict = evaluation.verdict();
@@ -112,28 +145,32 @@ final class GuardRound {
   }
 
   /**
-   * Both must pass; either breaching breaches; a part without data makes the whole inconclusive.
+   * Every part must pass: any breaching part breaches; otherwise a part without data makes the
+   * whole inconclusive.
    */
-  private static GuardEvaluation combine(
-      GuardEvaluation bounds, GuardEvaluation trend, GuardSpec spec) {
-    boolean hasBounds = spec.max != null || spec.min != null || spec.maxIncrease != null;
+  private static GuardEvaluation combine(List<GuardEvaluation> parts, GuardEvaluation trend) {
     String threshold =
-        hasBounds ? bounds.threshold() + ", " + trend.threshold() : trend.threshold();
-    if (bounds.verdict() == Verdict.Breach || trend.verdict() == Verdict.Breach) {
-      String reason =
-          java.util.stream.Stream.of(bounds, trend)
-              .filter(e -> e.verdict() == Verdict.Breach)
-              .map(GuardEvaluation::reason)
-              .collect(java.util.stream.Collectors.joining("; "));
-      return new GuardEvaluation(Verdict.Breach, threshold, reason);
+        parts.stream()
+            .map(GuardEvaluation::threshold)
+            .filter(t -> !t.isEmpty())
+            .collect(Collectors.joining(", "));
+    List<GuardEvaluation> breaches =
+        parts.stream().filter(e -> e.verdict() == Verdict.Breach).toList();
+    if (!breaches.isEmpty()) {
+      return new GuardEvaluation(
+          Verdict.Breach,
+          threshold,
+          breaches.stream().map(GuardEvaluation::reason).collect(Collectors.joining("; ")));
     }
-    if (trend.verdict() == Verdict.Inconclusive) {
+    // A trend without data says the most about why, though it is listed after the bounds.
+    if (trend != null && trend.verdict() == Verdict.Inconclusive) {
       return new GuardEvaluation(Verdict.Inconclusive, threshold, trend.reason());
     }
-    if (hasBounds && bounds.verdict() == Verdict.Inconclusive) {
-      return new GuardEvaluation(Verdict.Inconclusive, threshold, bounds.reason());
-    }
-    return new GuardEvaluation(Verdict.Pass, threshold, "");
+    return parts.stream()
+        .filter(e -> e.verdict() == Verdict.Inconclusive)
+        .findFirst()
+        .map(e -> new GuardEvaluation(Verdict.Inconclusive, threshold, e.reason()))
+        .orElse(new GuardEvaluation(Verdict.Pass, threshold, ""));
   }
 
   private static int count(Integer value) {

@@ -50,6 +50,7 @@ public final class RolloutDecider {
       // baseline.
       Transition adopted =
           handlers.get(Stage.Adopting).handle(ctx, Transition.stay(Stage.Adopting));
+      Revisions.learnPodTemplateHashes(ctx);
       return handlers.get(adopted.next()).handle(ctx, adopted);
     }
     Transition entered =
@@ -69,6 +70,7 @@ public final class RolloutDecider {
     }
     takeRequests(ctx);
     Transition watched = RevisionWatch.observe(ctx, stage);
+    Revisions.learnPodTemplateHashes(ctx);
     if (watched.next() != stage || watched.says()) {
       entered = watched;
     }

@@ -1,8 +1,10 @@
 package dev.rollguard.operator.decide;
 
 import dev.rollguard.operator.api.AnalysisSpec;
+import dev.rollguard.operator.api.CompareSpec;
 import dev.rollguard.operator.api.Durations;
 import dev.rollguard.operator.api.GuardSpec;
+import dev.rollguard.operator.api.QueryVariables;
 import dev.rollguard.operator.api.RolloutSpec;
 import dev.rollguard.operator.decide.guard.Increase;
 import java.time.Duration;
@@ -65,9 +67,13 @@ final class SpecValidator {
       if (guard.max == null
           && guard.min == null
           && guard.maxIncrease == null
-          && guard.exhaustion == null) {
-        problems.add(field + ": needs at least one bound: max, min, maxIncrease or exhaustion");
+          && guard.exhaustion == null
+          && guard.compare == null) {
+        problems.add(
+            field + ": needs at least one bound: max, min, maxIncrease, exhaustion or compare");
       }
+      variables(problems, field + ".query", guard.query);
+      compare(problems, field + ".compare", guard.compare);
       if (guard.min != null && guard.max != null && guard.min > guard.max) {
         problems.add(field + ".min: " + guard.min + " is greater than max " + guard.max);
       }
@@ -84,6 +90,37 @@ final class SpecValidator {
         }
         duration(problems, field + ".exhaustion.within", guard.exhaustion.within, true);
         duration(problems, field + ".exhaustion.window", guard.exhaustion.window, true);
+      }
+    }
+  }
+
+  private static void variables(List<String> problems, String field, String query) {
+    List<String> unknown = QueryVariables.unknownIn(query);
+    if (!unknown.isEmpty()) {
+      problems.add(
+          field + ": unknown variable {{" + unknown.get(0) + "}}; known: " + QueryVariables.KNOWN);
+    }
+  }
+
+  private static void compare(List<String> problems, String field, CompareSpec compare) {
+    if (compare == null) {
+      return;
+    }
+    if (blank(compare.baseline)) {
+      problems.add(field + ".baseline: required");
+    }
+    variables(problems, field + ".baseline", compare.baseline);
+    if (compare.maxIncrease == null && compare.maxRatio == null) {
+      problems.add(field + ": needs maxIncrease or maxRatio");
+    }
+    if (compare.maxRatio != null && !(compare.maxRatio > 0)) {
+      problems.add(field + ".maxRatio: " + compare.maxRatio + " must be greater than 0");
+    }
+    if (compare.maxIncrease != null) {
+      try {
+        Increase.parse(compare.maxIncrease);
+      } catch (RuntimeException e) {
+        problems.add(field + ".maxIncrease: " + e.getMessage());
       }
     }
   }

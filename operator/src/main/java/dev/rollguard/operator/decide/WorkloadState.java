@@ -2,6 +2,7 @@ package dev.rollguard.operator.decide;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Optional;
  *     ReplicaSet is not complete yet)
  * @param previous the revision that served before the current one, when the Deployment is caught
  *     mid-rollout; only looked up while adopting
+ * @param podTemplateHashes the pod-template-hash of its ReplicaSets by revision hash; only looked
+ *     up while guard queries need one that the status does not have yet
  */
 public record WorkloadState(
     String hash,
@@ -23,7 +26,8 @@ public record WorkloadState(
     boolean paused,
     Optional<String> heldRevision,
     boolean rollingOut,
-    Optional<PreviousRevision> previous) {
+    Optional<PreviousRevision> previous,
+    Map<String, String> podTemplateHashes) {
 
   /**
    * The Deployment annotation that marks a pause as Rollguard's hold (its value: the held hash).
@@ -37,7 +41,37 @@ public record WorkloadState(
       String availability,
       boolean paused,
       Optional<String> heldRevision) {
-    this(hash, images, available, availability, paused, heldRevision, false, Optional.empty());
+    this(
+        hash,
+        images,
+        available,
+        availability,
+        paused,
+        heldRevision,
+        false,
+        Optional.empty(),
+        Map.of());
+  }
+
+  public WorkloadState(
+      String hash,
+      List<String> images,
+      boolean available,
+      String availability,
+      boolean paused,
+      Optional<String> heldRevision,
+      boolean rollingOut,
+      Optional<PreviousRevision> previous) {
+    this(
+        hash,
+        images,
+        available,
+        availability,
+        paused,
+        heldRevision,
+        rollingOut,
+        previous,
+        Map.of());
   }
 
   public WorkloadState(String hash, List<String> images, boolean available, String availability) {
@@ -51,7 +85,28 @@ public record WorkloadState(
 
   public WorkloadState withPrevious(Optional<PreviousRevision> previous) {
     return new WorkloadState(
-        hash, images, available, availability, paused, heldRevision, rollingOut, previous);
+        hash,
+        images,
+        available,
+        availability,
+        paused,
+        heldRevision,
+        rollingOut,
+        previous,
+        podTemplateHashes);
+  }
+
+  public WorkloadState withPodTemplateHashes(Map<String, String> podTemplateHashes) {
+    return new WorkloadState(
+        hash,
+        images,
+        available,
+        availability,
+        paused,
+        heldRevision,
+        rollingOut,
+        previous,
+        Map.copyOf(podTemplateHashes));
   }
 
   /**

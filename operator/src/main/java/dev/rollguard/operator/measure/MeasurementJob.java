@@ -20,7 +20,27 @@ public record MeasurementJob(
     Map<String, String> queries,
     Optional<String> unavailable,
     Map<String, TrendQuery> trends,
-    Optional<TokenSource> token) {
+    Optional<TokenSource> token,
+    Map<String, String> unanswerable) {
+
+  public MeasurementJob(
+      MeasurementRequest request,
+      Optional<QueryTarget> target,
+      Map<String, String> queries,
+      Optional<String> unavailable,
+      Map<String, TrendQuery> trends,
+      Optional<TokenSource> token) {
+    this(request, target, queries, unavailable, trends, token, Map.of());
+  }
+
+  /**
+   * Guards (or compare baselines) that cannot be asked yet, with why: they come back inconclusive
+   * without a query.
+   */
+  public MeasurementJob withUnanswerable(Map<String, String> reasons) {
+    return new MeasurementJob(
+        request, target, queries, unavailable, trends, token, Map.copyOf(reasons));
+  }
 
   public MeasurementJob(
       MeasurementRequest request,
@@ -53,11 +73,23 @@ public record MeasurementJob(
       QueryTarget withToken =
           new QueryTarget(plain.address(), plain.timeout(), Optional.of(found.value()));
       return new MeasurementJob(
-          request, Optional.of(withToken), queries, unavailable, trends, Optional.empty());
+          request,
+          Optional.of(withToken),
+          queries,
+          unavailable,
+          trends,
+          Optional.empty(),
+          unanswerable);
     }
     String why = ((TokenCache.Failure) read).reason();
     return new MeasurementJob(
-        request, Optional.empty(), queries, Optional.of(why), trends, Optional.empty());
+        request,
+        Optional.empty(),
+        queries,
+        Optional.of(why),
+        trends,
+        Optional.empty(),
+        unanswerable);
   }
 
   /** A trend guard's series to fit: its query over {@code window}; its limit, fixed or queried. */

@@ -1,9 +1,12 @@
 package dev.rollguard.operator.measure;
 
+import dev.rollguard.operator.api.CompareSpec;
 import dev.rollguard.operator.api.Durations;
 import dev.rollguard.operator.api.GuardSpec;
 import dev.rollguard.operator.api.PrometheusSpec;
+import dev.rollguard.operator.api.QueryVariables;
 import dev.rollguard.operator.api.Rollout;
+import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.measure.prometheus.QueryTarget;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,9 +50,27 @@ public final class MeasurementJobs {
   }
 
   public MeasurementJob jobFor(Rollout rollout, MeasurementRequest request) {
+    return jobFor(rollout, rollout.getStatus(), request);
+  }
+
+  /**
+   * @param status the status the round is for (the decision's, not yet written): it holds the
+   *     pod-template-hashes that {{revision}} and {{stableRevision}} stand for
+   */
+  public MeasurementJob jobFor(Rollout rollout, RolloutStatus status, MeasurementRequest request) {
+    Map<String, String> values = variables(rollout, status);
     Map<String, String> queries = new LinkedHashMap<>();
+    Map<String, String> unanswerable = new LinkedHashMap<>();
     for (GuardSpec guard : rollout.getSpec().guards) {
-      queries.put(guard.name, guard.query);
+      render(guard.name, guard.query, values, queries, unanswerable);
+      if (guard.compare != null) {
+        render(
+            CompareSpec.measuredAs(guard.name),
+            guard.compare.baseline,
+            values,
+            queries,
+            unanswerable);
+      }
     }
     PrometheusSpec prometheus =
         rollout.getSpec().prometheus != null ? rollout.getSpec().prometheus : new PrometheusSpec();
@@ -72,12 +95,57 @@ public final class MeasurementJobs {
                         new TokenCache.Key(
                             rollout.getMetadata().getNamespace(), ref.name, ref.key)));
     return new MeasurementJob(
-        request,
-        Optional.of(QueryTarget.of(address.get(), timeout)),
-        queries,
-        Optional.empty(),
-        request.purpose() == MeasurementRound.Purpose.BASELINE ? Map.of() : trends(rollout),
-        token);
+            request,
+            Optional.of(QueryTarget.of(address.get(), timeout)),
+            queries,
+            Optional.empty(),
+            request.purpose() == MeasurementRound.Purpose.BASELINE
+                ? Map.of()
+                : trends(rollout, values),
+            token)
+        .withUnanswerable(unanswerable);
+  }
+
+  /** What the query variables stand for, as far as the status knows it. */
+  static Map<String, String> variables(Rollout rollout, RolloutStatus status) {
+    Map<String, String> values = new HashMap<>();
+    values.put(QueryVariables.NAMESPACE, rollout.getMetadata().getNamespace());
+    values.put(QueryVariables.DEPLOYMENT, rollout.getSpec().workloadRef.name);
+    values.put(QueryVariables.ROLLOUT, rollout.getMetadata().getName());
+    if (status != null && status.currentRevision != null) {
+      putIfKnown(values, QueryVariables.REVISION, status.currentRevision.podTemplateHash);
+    }
+    if (status != null && status.stableRevision != null) {
+      putIfKnown(values, QueryVariables.STABLE_REVISION, status.stableRevision.podTemplateHash);
+    }
+    return values;
+  }
+
+  private static void putIfKnown(Map<String, String> values, String name, String value) {
+    if (value != null) {
+      values.put(name, value);
+    }
+  }
+
+  /** The query with its variables filled in, or why it cannot be asked yet. */
+  private static void render(
+      String key,
+      String query,
+      Map<String, String> values,
+      Map<String, String> queries,
+      Map<String, String> unanswerable) {
+    List<String> missing =
+        QueryVariables.in(query).stream().filter(name -> !values.containsKey(name)).toList();
+    if (missing.isEmpty()) {
+      queries.put(key, QueryVariables.render(query, values));
+    } else {
+      unanswerable.put(
+          key,
+          "{{"
+              + missing.get(0)
+              + "}} is not known yet: the pod-template-hash of that revision's ReplicaSet has not"
+              + " been seen");
+    }
   }
 
   private MeasurementJob.TokenSource tokenSource(TokenCache.Key key) {
@@ -118,7 +186,8 @@ public final class MeasurementJobs {
         new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
   }
 
-  private static Map<String, MeasurementJob.TrendQuery> trends(Rollout rollout) {
+  private static Map<String, MeasurementJob.TrendQuery> trends(
+      Rollout rollout, Map<String, String> values) {
     Map<String, MeasurementJob.TrendQuery> trends = new LinkedHashMap<>();
     for (GuardSpec guard : rollout.getSpec().guards) {
       if (guard.exhaustion != null) {
@@ -126,7 +195,7 @@ public final class MeasurementJobs {
         trends.put(
             guard.name,
             new MeasurementJob.TrendQuery(
-                guard.query,
+                QueryVariables.render(guard.query, values),
                 Durations.parse(exhaustion.window != null ? exhaustion.window : "5m"),
                 Optional.ofNullable(exhaustion.limit),
                 Optional.ofNullable(exhaustion.limitQuery)));

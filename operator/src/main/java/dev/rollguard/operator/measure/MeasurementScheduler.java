@@ -164,6 +164,13 @@ public final class MeasurementScheduler implements AutoCloseable {
                                     new Measurement.Inconclusive(
                                         at, Measurement.Cause.UNREACHABLE, reason)))
                         .orElseGet(() -> source.instant(job.target().orElseThrow(), query, at))));
+    job.unanswerable()
+        .forEach(
+            (guard, why) ->
+                pending.put(
+                    guard,
+                    CompletableFuture.completedFuture(
+                        new Measurement.Inconclusive(at, Measurement.Cause.NO_DATA, why))));
     Map<String, CompletableFuture<MeasurementRound.TrendData>> trends = new LinkedHashMap<>();
     if (job.unavailable().isEmpty()) {
       job.trends()

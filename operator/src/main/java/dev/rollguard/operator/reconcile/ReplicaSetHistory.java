@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,27 +26,7 @@ final class ReplicaSetHistory {
 
   static Optional<PreviousRevision> previous(
       KubernetesClient client, Deployment deployment, String currentHash) {
-    String namespace = deployment.getMetadata().getNamespace();
-    var selector = deployment.getSpec().getSelector();
-    List<ReplicaSet> owned =
-        client
-            .apps()
-            .replicaSets()
-            .inNamespace(namespace)
-            .withLabels(
-                selector == null || selector.getMatchLabels() == null
-                    ? java.util.Map.of()
-                    : selector.getMatchLabels())
-            .list()
-            .getItems()
-            .stream()
-            .filter(
-                rs ->
-                    rs.getMetadata().getOwnerReferences() != null
-                        && rs.getMetadata().getOwnerReferences().stream()
-                            .anyMatch(
-                                ref -> deployment.getMetadata().getUid().equals(ref.getUid())))
-            .toList();
+    List<ReplicaSet> owned = owned(client, deployment);
     Optional<ReplicaSet> current =
         owned.stream()
             .filter(rs -> hash(rs).equals(currentHash))
@@ -69,6 +51,43 @@ final class ReplicaSetHistory {
                   rs.getMetadata().getName(),
                   startedAt);
             });
+  }
+
+  /**
+   * The pod-template-hash of each ReplicaSet of the Deployment, by the hash of its template (the
+   * revision); pods carry it as a label, so queries can select one revision's pods.
+   */
+  static Map<String, String> podTemplateHashes(KubernetesClient client, Deployment deployment) {
+    Map<String, String> hashes = new HashMap<>();
+    for (ReplicaSet rs : owned(client, deployment)) {
+      var labels = rs.getSpec().getTemplate().getMetadata().getLabels();
+      String podTemplateHash = labels == null ? null : labels.get("pod-template-hash");
+      if (podTemplateHash != null) {
+        hashes.put(hash(rs), podTemplateHash);
+      }
+    }
+    return hashes;
+  }
+
+  private static List<ReplicaSet> owned(KubernetesClient client, Deployment deployment) {
+    var selector = deployment.getSpec().getSelector();
+    return client
+        .apps()
+        .replicaSets()
+        .inNamespace(deployment.getMetadata().getNamespace())
+        .withLabels(
+            selector == null || selector.getMatchLabels() == null
+                ? Map.of()
+                : selector.getMatchLabels())
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            rs ->
+                rs.getMetadata().getOwnerReferences() != null
+                    && rs.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(ref -> deployment.getMetadata().getUid().equals(ref.getUid())))
+        .toList();
   }
 
   private static String hash(ReplicaSet rs) {

@@ -3,6 +3,7 @@ package dev.rollguard.operator.reconcile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollguard.operator.act.ChangeApplier;
 import dev.rollguard.operator.act.NoticeSender;
+import dev.rollguard.operator.api.QueryVariables;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.api.StatusJson;
@@ -201,7 +202,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     decision
         .measurement()
         .ifPresentOrElse(
-            request -> scheduler.schedule(id, request, () -> jobs.jobFor(rollout, request)),
+            request ->
+                scheduler.schedule(
+                    id, request, () -> jobs.jobFor(rollout, decision.status(), request)),
             () -> scheduler.cancel(id));
     Rollout current = rollout;
     boolean statusChanged = changed(rollout.getStatus(), decision.status());
@@ -233,12 +236,36 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private static WorkloadState observe(
       Rollout rollout, Deployment deployment, Context<Rollout> context) {
     WorkloadState state = WorkloadObserver.observe(deployment);
-    boolean adopting = rollout.getStatus() == null || rollout.getStatus().stableRevision == null;
+    RolloutStatus status = rollout.getStatus();
+    boolean adopting = status == null || status.stableRevision == null;
     if (adopting && state.rollingOut()) {
-      return state.withPrevious(
-          ReplicaSetHistory.previous(context.getClient(), deployment, state.hash()));
+      state =
+          state.withPrevious(
+              ReplicaSetHistory.previous(context.getClient(), deployment, state.hash()));
+    }
+    if (needsPodTemplateHashes(rollout, state)) {
+      state =
+          state.withPodTemplateHashes(
+              ReplicaSetHistory.podTemplateHashes(context.getClient(), deployment));
     }
     return state;
+  }
+
+  /**
+   * Guard queries select one revision's pods by its pod-template-hash, and the status lacks it (a
+   * new revision, or its ReplicaSet not seen yet). Once known, it stays in the status.
+   */
+  private static boolean needsPodTemplateHashes(Rollout rollout, WorkloadState workload) {
+    if (!QueryVariables.usesRevisions(rollout.getSpec())) {
+      return false;
+    }
+    RolloutStatus status = rollout.getStatus();
+    if (status == null || status.currentRevision == null || status.stableRevision == null) {
+      return true;
+    }
+    return !workload.hash().equals(status.currentRevision.hash)
+        || status.currentRevision.podTemplateHash == null
+        || status.stableRevision.podTemplateHash == null;
   }
 
   private void exportMetrics(Rollout rollout, RolloutStatus status) {

@@ -45,6 +45,9 @@ class RolloutValidationIT {
           - {name: db-connections, query: 'sum(pg_stat_activity_count{datname="shop"})', max: 150, maxIncrease: "50%"}
           - {name: error-rate, query: 'sum(rate(http_requests_total{code=~"5.."}[1m]))', max: 0.05}
           - {name: throughput, query: 'sum(rate(http_requests_total[1m]))', min: 1, maxIncrease: "+40"}
+          - name: canary-connections
+            query: 'avg(pg_connections_per_pod{namespace="{{namespace}}", pod_template_hash="{{revision}}"})'
+            compare: {baseline: 'avg(pg_connections_per_pod{pod_template_hash="{{stableRevision}}"})', maxIncrease: "30%", maxRatio: 1.5}
         """;
     CommandResult applied = platform.kubectlWithInput(rollout, "apply", "-f", "-");
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
@@ -84,7 +87,7 @@ class RolloutValidationIT {
       min above max        | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, min: 10, max: 5}]           | spec.guards[0].min: Invalid value: min must not be greater than max
       no guards            | workloadRef: {kind: Deployment, name: web}; guards: []                                                | spec.guards: Invalid value: 0: spec.guards in body should have at least 1 items
       guards missing       | workloadRef: {kind: Deployment, name: web}                                                            | spec.guards: Required value
-      guard without bound  | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up}]                           | spec.guards[0]: Invalid value: a guard needs at least one bound: max, min, maxIncrease or exhaustion
+      guard without bound  | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up}]                           | spec.guards[0]: Invalid value: a guard needs at least one bound: max, min, maxIncrease, exhaustion or compare
       duplicate guard name | workloadRef: {kind: Deployment, name: web}; guards: [GUARD, GUARD]                                    | spec.guards: Invalid value: guard names must be unique
       bad maxIncrease      | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, maxIncrease: lots}]        | spec.guards[0].maxIncrease: Invalid value: "lots"
       unknown workload     | workloadRef: {kind: StatefulSet, name: web}; guards: [GUARD]                                          | spec.workloadRef.kind: Invalid value: workloadRef must be an apps/v1 Deployment
@@ -92,6 +95,10 @@ class RolloutValidationIT {
       bad failureLimit     | workloadRef: {kind: Deployment, name: web}; analysis: {failureLimit: 0}; guards: [GUARD]              | spec.analysis.failureLimit: Invalid value: 0: spec.analysis.failureLimit in body should be greater than or equal to 1
       unknown mode         | workloadRef: {kind: Deployment, name: web}; rollback: {mode: Sometimes}; guards: [GUARD]              | spec.rollback.mode: Unsupported value: "Sometimes"
       bad prometheus url   | workloadRef: {kind: Deployment, name: web}; prometheus: {address: 'prometheus:9090'}; guards: [GUARD] | spec.prometheus.address: Invalid value: "prometheus:9090"
+      unknown variable     | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: 'sum(x{pod_template_hash="{{revison}}"})', max: 1}] | unknown variable: a query may use {{namespace}}, {{deployment}}, {{rollout}}, {{revision}} and {{stableRevision}}
+      unknown in baseline  | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, compare: {baseline: 'sum(x{app="{{app}}"})', maxRatio: 2}}] | spec.guards[0].compare.baseline: Invalid value
+      compare without bound | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, compare: {baseline: up}}] | spec.guards[0].compare: Invalid value: compare needs maxIncrease or maxRatio
+      zero maxRatio        | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, compare: {baseline: up, maxRatio: 0}}] | maxRatio must be greater than 0
       """)
   void anInvalidRolloutIsRefusedWithAMessageNamingTheField(
       String rule, String spec, String expected, Platform platform) {

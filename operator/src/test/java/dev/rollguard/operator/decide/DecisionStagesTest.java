@@ -82,6 +82,16 @@ class DecisionStagesTest {
     }
 
     @Test
+    void anUnknownQueryVariableIsNamed() {
+      f.rollout.getSpec().guards.get(0).query = "sum(x{pod_template_hash=\"{{revison}}\"})";
+      f.step(STABLE);
+      assertThat(status().stage).isEqualTo(Stage.InvalidSpec);
+      assertThat(condition("Ready").getMessage())
+          .contains("spec.guards[0].query")
+          .contains("{{revison}}");
+    }
+
+    @Test
     void zeroTimeoutAndTrendWindowAreNamed() {
       f.rollout.getSpec().prometheus = new dev.rollguard.operator.api.PrometheusSpec();
       f.rollout.getSpec().prometheus.timeout = "0ms";
