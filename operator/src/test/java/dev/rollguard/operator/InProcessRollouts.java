@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,24 +38,38 @@ final class InProcessRollouts implements AutoCloseable {
     return startWithInstalledCrd(platform, namespace, hooks);
   }
 
+  /** As {@link #start}, with the platform's Prometheus as the operator's default. */
+  static InProcessRollouts startWithPrometheus(Platform platform, String namespace) {
+    platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
+    return startWithInstalledCrd(
+        platform,
+        namespace,
+        OperatorHooks.NONE,
+        "--prometheus-url",
+        platform.prometheusUrl().toString());
+  }
+
   /** Starts an operator watching {@code namespace}; the test has installed a CRD of its own. */
   static InProcessRollouts startWithInstalledCrd(
-      Platform platform, String namespace, OperatorHooks hooks) {
+      Platform platform, String namespace, OperatorHooks hooks, String... moreOptions) {
     platform
         .kubectl(
             "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
         .orThrow();
     platform.kubectl("create", "namespace", namespace).orThrow();
-    OperatorOptions options =
-        OperatorOptions.parse(
-            "--kubeconfig",
-            platform.kubeconfig().toString(),
-            "--namespaces",
-            namespace,
-            "--metrics-port",
-            "0",
-            "--health-port",
-            "0");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--kubeconfig",
+                platform.kubeconfig().toString(),
+                "--namespaces",
+                namespace,
+                "--metrics-port",
+                "0",
+                "--health-port",
+                "0"));
+    args.addAll(List.of(moreOptions));
+    OperatorOptions options = OperatorOptions.parse(args.toArray(String[]::new));
     RollguardOperator operator = new RollguardOperator(options, hooks);
     operator.start();
     return new InProcessRollouts(platform, namespace, operator);
