@@ -238,7 +238,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     WorkloadState state = WorkloadObserver.observe(deployment);
     RolloutStatus status = rollout.getStatus();
     boolean adopting = status == null || status.stableRevision == null;
-    if (adopting && state.rollingOut()) {
+    // A Deployment at its first revision has nothing older to adopt: no need to look.
+    if (adopting && state.rollingOut() && WorkloadObserver.hadEarlierRevisions(deployment)) {
       state =
           state.withPrevious(
               ReplicaSetHistory.previous(context.getClient(), deployment, state.hash()));

@@ -73,6 +73,21 @@ final class WorkloadObserver {
         || progressing != null && !"NewReplicaSetAvailable".equals(progressing);
   }
 
+  /**
+   * The Deployment controller numbers its rollouts ({@code deployment.kubernetes.io/revision});
+   * past the first one, older ReplicaSets may exist.
+   */
+  static boolean hadEarlierRevisions(Deployment deployment) {
+    var annotations = deployment.getMetadata().getAnnotations();
+    String revision =
+        annotations == null ? null : annotations.get("deployment.kubernetes.io/revision");
+    try {
+      return revision == null || Long.parseLong(revision) > 1;
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
   private static int count(Integer value) {
     return value == null ? 0 : value;
   }
