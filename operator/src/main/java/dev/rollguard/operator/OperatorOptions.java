@@ -1,8 +1,10 @@
 package dev.rollguard.operator;
 
+import dev.rollguard.operator.api.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -133,6 +135,18 @@ public final class OperatorOptions {
   private int measurementThreads;
 
   @Option(
+      names = "--resync-interval",
+      paramLabel = "DURATION",
+      defaultValue = "${env:ROLLGUARD_RESYNC_INTERVAL:-10m}",
+      description =
+          "Reconcile every Rollout at least this often, even when no event arrives (a safety net;"
+              + " each one costs a decision, no API request when nothing changed)."
+              + " Env: ROLLGUARD_RESYNC_INTERVAL. Default: ${DEFAULT-VALUE}.")
+  private String resyncInterval;
+
+  private Duration parsedResyncInterval;
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       defaultValue = "${env:ROLLGUARD_LOG_FORMAT:-text}",
@@ -194,6 +208,14 @@ public final class OperatorOptions {
     requireMatch("--leader-election-lease", leaderElectionLease, DNS_SUBDOMAIN);
     requirePositive("--reconcile-threads", reconcileThreads);
     requirePositive("--measurement-threads", measurementThreads);
+    try {
+      parsedResyncInterval = Durations.parse(resyncInterval.strip());
+    } catch (IllegalArgumentException e) {
+      throw invalid("--resync-interval", e.getMessage());
+    }
+    if (parsedResyncInterval.compareTo(Duration.ofSeconds(10)) < 0) {
+      throw invalid("--resync-interval", "must be at least 10s, is " + resyncInterval);
+    }
   }
 
   private static URI httpUrl(String value) {
@@ -295,6 +317,10 @@ public final class OperatorOptions {
     return measurementThreads;
   }
 
+  public Duration resyncInterval() {
+    return parsedResyncInterval;
+  }
+
   public LogFormat logFormat() {
     return logFormat;
   }
@@ -327,6 +353,8 @@ public final class OperatorOptions {
         + reconcileThreads
         + " measurementThreads="
         + measurementThreads
+        + " resyncInterval="
+        + Durations.format(parsedResyncInterval)
         + " logFormat="
         + logFormat.name().toLowerCase(Locale.ROOT);
   }

@@ -120,6 +120,7 @@ public final class RollguardOperator implements AutoCloseable {
         reconciler,
         override -> {
           override.withOnUpdateFilter(new OwnStatusEchoes());
+          override.withReconciliationMaxInterval(options.resyncInterval());
           if (options.watchesAllNamespaces()) {
             override.watchingAllNamespaces();
           } else {

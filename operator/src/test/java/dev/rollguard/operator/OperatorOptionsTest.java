@@ -57,6 +57,8 @@ class OperatorOptionsTest {
             "4",
             "--measurement-threads",
             "8",
+            "--resync-interval",
+            "2m30s",
             "--log-format",
             "JSON");
     assertThat(options.prometheusUrl()).contains(URI.create("https://prom.monitoring:9090/prefix"));
@@ -70,6 +72,7 @@ class OperatorOptionsTest {
     assertThat(options.kubeconfig()).contains(Path.of("/tmp/kubeconfig"));
     assertThat(options.reconcileThreads()).isEqualTo(4);
     assertThat(options.measurementThreads()).isEqualTo(8);
+    assertThat(options.resyncInterval()).isEqualTo(java.time.Duration.ofSeconds(150));
     assertThat(options.logFormat()).isEqualTo(LogFormat.JSON);
   }
 
@@ -126,6 +129,9 @@ class OperatorOptionsTest {
         "--leader-election-lease     | ''",
         "--reconcile-threads   | 0",
         "--measurement-threads | two",
+        "--resync-interval     | 0s",
+        "--resync-interval     | 5s",
+        "--resync-interval     | often",
       })
   void badValueNamesTheFlag(String flag, String value) {
     assertThatThrownBy(() -> OperatorOptions.parse(flag, value))
@@ -191,7 +197,7 @@ class OperatorOptionsTest {
         .isEqualTo(
             "prometheusUrl=http://prom:9090 namespaces=a,b metricsPort=9002 healthPort=9001"
                 + " leaderElection=true leaderElectionNamespace=ops leaderElectionLease=my-lease"
-                + " kubeconfig=(discovered) reconcileThreads=3 measurementThreads=5 logFormat=json");
+                + " kubeconfig=(discovered) reconcileThreads=3 measurementThreads=5 resyncInterval=10m logFormat=json");
   }
 
   @Test
@@ -200,7 +206,7 @@ class OperatorOptionsTest {
         .isEqualTo(
             "prometheusUrl=(none) namespaces=(all) metricsPort=8080 healthPort=8081"
                 + " leaderElection=false leaderElectionNamespace=(own) leaderElectionLease=rollguard-operator"
-                + " kubeconfig=(discovered) reconcileThreads=50 measurementThreads=2 logFormat=text");
+                + " kubeconfig=(discovered) reconcileThreads=50 measurementThreads=2 resyncInterval=10m logFormat=text");
   }
 
   @Test

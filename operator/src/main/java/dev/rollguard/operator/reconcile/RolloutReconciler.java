@@ -50,14 +50,14 @@ import java.util.stream.Collectors;
  *
  * <p>Failures: a reconcile that throws is retried without limit, at most a minute apart, and every
  * failure is shown on the Rollout ({@link ReconcileFailures}). Every Rollout is looked at again at
- * least every five minutes even when nothing happens, so that no Rollout depends on a single missed
- * event.
+ * least every ten minutes (--resync-interval) even when nothing happens, so that no Rollout depends
+ * on a single missed event.
  */
 @ControllerConfiguration(
     name = "rollout",
     generationAwareEventProcessing = false,
     maxReconciliationInterval =
-        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @GradualRetry(
     maxAttempts = -1,
     initialInterval = 1000,
