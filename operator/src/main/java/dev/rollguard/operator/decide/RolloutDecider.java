@@ -4,7 +4,6 @@ import dev.rollguard.operator.api.Stage;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Decides what a Rollout does next: a pure function of the observation (spec, status, Deployment,
@@ -98,10 +97,5 @@ public final class RolloutDecider {
     String message = "failed revisions cleared on request (" + Requests.RETRY + "): " + hashes;
     ctx.history(dev.rollguard.operator.api.HistoryEntry.Type.Retried, null, message);
     ctx.normal("Retried", message);
-  }
-
-  /** For tests and tools: the stage a status is in. */
-  public static Optional<Stage> stageOf(dev.rollguard.operator.api.RolloutStatus status) {
-    return status == null ? Optional.empty() : Optional.of(Stages.of(status));
   }
 }
