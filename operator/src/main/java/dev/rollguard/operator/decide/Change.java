@@ -20,7 +20,11 @@ public sealed interface Change {
     }
   }
 
-  /** Put the template of this ControllerRevision back into the Deployment (the rollback itself). */
+  /**
+   * Put the template of this ControllerRevision back into the Deployment (the rollback itself).
+   * {@code cause} is only the wording of the Deployment's change-cause annotation: two restores of
+   * the same revision are the same change, so equality leaves it out.
+   */
   record RestoreTemplate(String controllerRevision, String hash, String cause) implements Change {
     public RestoreTemplate(String controllerRevision, String hash) {
       this(controllerRevision, hash, "");
