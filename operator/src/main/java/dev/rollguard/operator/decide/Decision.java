@@ -1,7 +1,6 @@
 package dev.rollguard.operator.decide;
 
 import dev.rollguard.operator.api.RolloutStatus;
-import dev.rollguard.operator.api.Stage;
 import dev.rollguard.operator.measure.MeasurementRequest;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.Optional;
  * nothing happens.
  */
 public record Decision(
-    Stage stage,
     RolloutStatus status,
     List<Change> changes,
     List<Notice> notices,

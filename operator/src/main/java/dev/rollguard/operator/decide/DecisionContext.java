@@ -6,7 +6,6 @@ import dev.rollguard.operator.api.RollbackSpec;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutSpec;
 import dev.rollguard.operator.api.RolloutStatus;
-import dev.rollguard.operator.api.Stage;
 import dev.rollguard.operator.api.StatusJson;
 import dev.rollguard.operator.measure.MeasurementRequest;
 import java.time.Duration;
@@ -117,10 +116,9 @@ final class DecisionContext {
     this.measurement = request;
   }
 
-  Decision decision(Stage stage) {
+  Decision decision() {
     Optional<Duration> recheck = rechecks.stream().min(Duration::compareTo);
     return new Decision(
-        stage,
         status,
         List.copyOf(changes),
         List.copyOf(notices),

@@ -1,6 +1,7 @@
 package dev.rollguard.operator.decide;
 
 import dev.rollguard.operator.api.ConditionType;
+import dev.rollguard.operator.api.Conditions;
 import dev.rollguard.operator.api.Stage;
 import java.util.Optional;
 

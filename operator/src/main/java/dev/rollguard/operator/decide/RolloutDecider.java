@@ -39,7 +39,7 @@ public final class RolloutDecider {
     Stage from = Stages.of(ctx.status);
     Transition transition = Gates.check(ctx, from).orElseGet(() -> guard(ctx, from));
     StageStatusWriter.write(ctx, from, transition);
-    return ctx.decision(transition.next());
+    return ctx.decision();
   }
 
   private Transition guard(DecisionContext ctx, Stage from) {

@@ -1,7 +1,5 @@
 package dev.rollguard.operator.decide;
 
-import dev.rollguard.operator.api.Stage;
-
 /**
  * Stages Stable, RolledBack, NotRecovered and Holding: nothing is measured; the {@link
  * RevisionWatch} has already looked at what the Deployment runs. Requests to promote or roll back
@@ -25,12 +23,5 @@ final class SettledHandler implements StageHandler {
     } else if (requests.promote()) {
       ctx.normal("PromoteIgnored", "no revision under analysis to promote");
     }
-  }
-
-  static boolean settled(Stage stage) {
-    return stage == Stage.Stable
-        || stage == Stage.RolledBack
-        || stage == Stage.NotRecovered
-        || stage == Stage.Holding;
   }
 }

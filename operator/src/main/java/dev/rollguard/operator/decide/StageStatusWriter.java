@@ -6,6 +6,7 @@ import static dev.rollguard.operator.api.ConditionStatus.Unknown;
 
 import dev.rollguard.operator.api.AnalysisStatus;
 import dev.rollguard.operator.api.ConditionType;
+import dev.rollguard.operator.api.Conditions;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.api.Stage;

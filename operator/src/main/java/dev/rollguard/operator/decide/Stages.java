@@ -3,6 +3,7 @@ package dev.rollguard.operator.decide;
 import dev.rollguard.operator.api.AnalysisStatus;
 import dev.rollguard.operator.api.ConditionStatus;
 import dev.rollguard.operator.api.ConditionType;
+import dev.rollguard.operator.api.Conditions;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.api.RolloutStatus.Phase;
 import dev.rollguard.operator.api.Stage;

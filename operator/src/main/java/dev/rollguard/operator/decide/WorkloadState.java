@@ -53,27 +53,6 @@ public record WorkloadState(
         Map.of());
   }
 
-  public WorkloadState(
-      String hash,
-      List<String> images,
-      boolean available,
-      String availability,
-      boolean paused,
-      Optional<String> heldRevision,
-      boolean rollingOut,
-      Optional<PreviousRevision> previous) {
-    this(
-        hash,
-        images,
-        available,
-        availability,
-        paused,
-        heldRevision,
-        rollingOut,
-        previous,
-        Map.of());
-  }
-
   public WorkloadState(String hash, List<String> images, boolean available, String availability) {
     this(hash, images, available, availability, false, Optional.empty());
   }
@@ -83,20 +62,9 @@ public record WorkloadState(
     return paused && heldRevision.isPresent();
   }
 
-  public WorkloadState withPrevious(Optional<PreviousRevision> previous) {
-    return new WorkloadState(
-        hash,
-        images,
-        available,
-        availability,
-        paused,
-        heldRevision,
-        rollingOut,
-        previous,
-        podTemplateHashes);
-  }
-
-  public WorkloadState withPodTemplateHashes(Map<String, String> podTemplateHashes) {
+  /** This state with what the reconciler read of the Deployment's ReplicaSets. */
+  public WorkloadState withReplicaSets(
+      Optional<PreviousRevision> previous, Map<String, String> podTemplateHashes) {
     return new WorkloadState(
         hash,
         images,

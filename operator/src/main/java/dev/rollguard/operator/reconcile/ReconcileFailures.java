@@ -4,9 +4,10 @@ import dev.rollguard.operator.act.NoticeSender;
 import dev.rollguard.operator.act.RollbackFailedException;
 import dev.rollguard.operator.api.ConditionStatus;
 import dev.rollguard.operator.api.ConditionType;
+import dev.rollguard.operator.api.Conditions;
 import dev.rollguard.operator.api.Rollout;
+import dev.rollguard.operator.api.RolloutStatus;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -15,7 +16,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,45 +47,27 @@ final class ReconcileFailures {
     // started from: a decision persisted earlier in the same reconcile (RollingBack) must stay.
     Rollout latest =
         context.getPrimaryCache().get(ResourceID.fromResource(rollout)).orElse(rollout);
-    List<Condition> conditions =
+    RolloutStatus reported = new RolloutStatus();
+    reported.conditions =
         latest.getStatus() == null || latest.getStatus().conditions == null
             ? new ArrayList<>()
             : new ArrayList<>(latest.getStatus().conditions);
-    Condition ready =
-        conditions.stream()
-            .filter(c -> ConditionType.Ready.name().equals(c.getType()))
-            .findFirst()
-            .orElse(null);
+    Condition ready = Conditions.find(reported, ConditionType.Ready);
+    // The same failure again (a later attempt) is not news.
     boolean news =
-        ready == null
-            || !reason.equals(ready.getReason())
-            || !sameError(ready.getMessage(), message);
+        ready == null || !reason.equals(ready.getReason()) || !message.equals(ready.getMessage());
     String id = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
     if (news) {
       LOG.warn("Rollout {}: {}", id, message, e);
       notices.warn(rollout, reason, message);
     } else {
-      // The same failure again: the stack trace was logged the first time.
+      // The stack trace was logged the first time.
       LOG.warn("Rollout {}: {}", id, message);
     }
-    String transition =
-        ready != null && ConditionStatus.False.name().equals(ready.getStatus())
-            ? ready.getLastTransitionTime()
-            : Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-    Condition failed =
-        new ConditionBuilder()
-            .withType(ConditionType.Ready.name())
-            .withStatus(ConditionStatus.False.name())
-            .withReason(reason)
-            .withMessage(message)
-            .withLastTransitionTime(transition)
-            .withObservedGeneration(rollout.getMetadata().getGeneration())
-            .build();
-    if (ready != null) {
-      conditions.set(conditions.indexOf(ready), failed);
-    } else {
-      conditions.add(failed);
-    }
+    Long generation = rollout.getMetadata().getGeneration();
+    new Conditions(reported, Instant.now(), generation == null ? 0 : generation)
+        .set(ConditionType.Ready, ConditionStatus.False, reason, message);
+    List<Condition> conditions = reported.conditions;
     patchConditions(context, latest, conditions);
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
@@ -142,11 +124,6 @@ final class ReconcileFailures {
     return root == e
         ? text
         : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
-  }
-
-  /** The same error on a later attempt is not news. */
-  private static boolean sameError(String before, String now) {
-    return now.equals(before);
   }
 
   private static boolean interrupted(Throwable e) {

@@ -14,88 +14,90 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The revision a Deployment ran before the rollout it is in. Read only while adopting a Deployment
- * caught mid-rollout (rare), so a direct list of its ReplicaSets is cheaper than watching every
- * ReplicaSet in the cluster.
+ * A Deployment's ReplicaSets, listed once when a decision needs them: while adopting a Deployment
+ * caught mid-rollout (which revision served before it), or while guard queries need a
+ * pod-template-hash the status does not have yet. Both are rare, so a direct list is cheaper than
+ * watching every ReplicaSet in the cluster.
  */
 final class ReplicaSetHistory {
 
   static final String REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
-  private ReplicaSetHistory() {}
+  /** One owned ReplicaSet and the revision (template hash) it runs. */
+  private record Owned(ReplicaSet replicaSet, String hash) {}
 
-  static Optional<PreviousRevision> previous(
-      KubernetesClient client, Deployment deployment, String currentHash) {
-    List<ReplicaSet> owned = owned(client, deployment);
-    Optional<ReplicaSet> current =
-        owned.stream()
-            .filter(rs -> hash(rs).equals(currentHash))
-            .max(Comparator.comparingLong(ReplicaSetHistory::revision));
+  private final List<Owned> owned;
+
+  private ReplicaSetHistory(List<Owned> owned) {
+    this.owned = owned;
+  }
+
+  static ReplicaSetHistory of(KubernetesClient client, Deployment deployment) {
+    var selector = deployment.getSpec().getSelector();
+    List<Owned> owned =
+        client
+            .apps()
+            .replicaSets()
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withLabels(
+                selector == null || selector.getMatchLabels() == null
+                    ? Map.of()
+                    : selector.getMatchLabels())
+            .list()
+            .getItems()
+            .stream()
+            .filter(rs -> ownedBy(rs, deployment))
+            .map(rs -> new Owned(rs, PodTemplates.hash(rs.getSpec().getTemplate())))
+            .toList();
+    return new ReplicaSetHistory(owned);
+  }
+
+  /** The revision that served before {@code currentHash}, with the time the current one began. */
+  Optional<PreviousRevision> previous(String currentHash) {
     Instant startedAt =
-        current
-            .map(rs -> Instant.parse(rs.getMetadata().getCreationTimestamp()))
+        owned.stream()
+            .filter(o -> o.hash().equals(currentHash))
+            .max(Comparator.comparingLong(o -> revision(o.replicaSet())))
+            .map(o -> Instant.parse(o.replicaSet().getMetadata().getCreationTimestamp()))
             .orElse(Instant.now());
     // The revision that served: the old ReplicaSet with the most available pods; among equals
     // (for example all scaled down by a Recreate rollout), the newest.
     return owned.stream()
-        .filter(rs -> !hash(rs).equals(currentHash))
+        .filter(o -> !o.hash().equals(currentHash))
         .max(
-            Comparator.comparingInt(ReplicaSetHistory::available)
-                .thenComparingLong(ReplicaSetHistory::revision))
+            Comparator.comparingInt((Owned o) -> available(o.replicaSet()))
+                .thenComparingLong(o -> revision(o.replicaSet())))
         .map(
-            rs -> {
-              PodTemplateSpec template = template(rs);
+            o -> {
+              PodTemplateSpec template = o.replicaSet().getSpec().getTemplate();
               return new PreviousRevision(
-                  PodTemplates.hash(template),
+                  o.hash(),
                   PodTemplates.images(template),
-                  rs.getMetadata().getName(),
+                  o.replicaSet().getMetadata().getName(),
                   startedAt);
             });
   }
 
   /**
-   * The pod-template-hash of each ReplicaSet of the Deployment, by the hash of its template (the
-   * revision); pods carry it as a label, so queries can select one revision's pods.
+   * The pod-template-hash of each ReplicaSet, by the revision it runs; pods carry it as a label, so
+   * queries can select one revision's pods.
    */
-  static Map<String, String> podTemplateHashes(KubernetesClient client, Deployment deployment) {
+  Map<String, String> podTemplateHashes() {
     Map<String, String> hashes = new HashMap<>();
-    for (ReplicaSet rs : owned(client, deployment)) {
-      var labels = rs.getSpec().getTemplate().getMetadata().getLabels();
+    for (Owned o : owned) {
+      var labels = o.replicaSet().getSpec().getTemplate().getMetadata().getLabels();
       String podTemplateHash = labels == null ? null : labels.get("pod-template-hash");
       if (podTemplateHash != null) {
-        hashes.put(hash(rs), podTemplateHash);
+        hashes.put(o.hash(), podTemplateHash);
       }
     }
     return hashes;
   }
 
-  private static List<ReplicaSet> owned(KubernetesClient client, Deployment deployment) {
-    var selector = deployment.getSpec().getSelector();
-    return client
-        .apps()
-        .replicaSets()
-        .inNamespace(deployment.getMetadata().getNamespace())
-        .withLabels(
-            selector == null || selector.getMatchLabels() == null
-                ? Map.of()
-                : selector.getMatchLabels())
-        .list()
-        .getItems()
-        .stream()
-        .filter(
-            rs ->
-                rs.getMetadata().getOwnerReferences() != null
-                    && rs.getMetadata().getOwnerReferences().stream()
-                        .anyMatch(ref -> deployment.getMetadata().getUid().equals(ref.getUid())))
-        .toList();
-  }
-
-  private static String hash(ReplicaSet rs) {
-    return PodTemplates.hash(template(rs));
-  }
-
-  private static PodTemplateSpec template(ReplicaSet rs) {
-    return rs.getSpec().getTemplate();
+  private static boolean ownedBy(ReplicaSet rs, Deployment deployment) {
+    return rs.getMetadata().getOwnerReferences() != null
+        && rs.getMetadata().getOwnerReferences().stream()
+            .anyMatch(ref -> deployment.getMetadata().getUid().equals(ref.getUid()));
   }
 
   private static int available(ReplicaSet rs) {

@@ -36,6 +36,7 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -239,17 +240,16 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     RolloutStatus status = rollout.getStatus();
     boolean adopting = status == null || status.stableRevision == null;
     // A Deployment at its first revision has nothing older to adopt: no need to look.
-    if (adopting && state.rollingOut() && WorkloadObserver.hadEarlierRevisions(deployment)) {
-      state =
-          state.withPrevious(
-              ReplicaSetHistory.previous(context.getClient(), deployment, state.hash()));
+    boolean needsPrevious =
+        adopting && state.rollingOut() && WorkloadObserver.hadEarlierRevisions(deployment);
+    boolean needsHashes = needsPodTemplateHashes(rollout, state);
+    if (!needsPrevious && !needsHashes) {
+      return state;
     }
-    if (needsPodTemplateHashes(rollout, state)) {
-      state =
-          state.withPodTemplateHashes(
-              ReplicaSetHistory.podTemplateHashes(context.getClient(), deployment));
-    }
-    return state;
+    ReplicaSetHistory history = ReplicaSetHistory.of(context.getClient(), deployment);
+    return state.withReplicaSets(
+        needsPrevious ? history.previous(state.hash()) : Optional.empty(),
+        needsHashes ? history.podTemplateHashes() : Map.of());
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.rollguard.operator.api.PodTemplates;
 import dev.rollguard.operator.decide.WorkloadState;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads what matters of a Deployment: which revision it runs and whether it is fully available. */
@@ -50,7 +51,8 @@ final class WorkloadObserver {
         paused,
         held,
         rollingOut(status, desired, updated, total, observed < generation),
-        Optional.empty());
+        Optional.empty(),
+        Map.of());
   }
 
   /**
@@ -80,7 +82,7 @@ final class WorkloadObserver {
   static boolean hadEarlierRevisions(Deployment deployment) {
     var annotations = deployment.getMetadata().getAnnotations();
     String revision =
-        annotations == null ? null : annotations.get("deployment.kubernetes.io/revision");
+        annotations == null ? null : annotations.get(ReplicaSetHistory.REVISION_ANNOTATION);
     try {
       return revision == null || Long.parseLong(revision) > 1;
     } catch (NumberFormatException e) {

@@ -15,6 +15,7 @@ import dev.rollguard.operator.measure.prometheus.Measurement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,9 +91,10 @@ class CompareGuardsTest {
 
   @Test
   void thePodTemplateHashesSeenAreRecordedForTheRevisions() {
-    f.step(STABLE.withPodTemplateHashes(Map.of(STABLE.hash(), "5d8f")));
+    f.step(STABLE.withReplicaSets(Optional.empty(), Map.of(STABLE.hash(), "5d8f")));
     assertThat(f.rollout.getStatus().stableRevision.podTemplateHash).isEqualTo("5d8f");
-    f.step(NEXT.withPodTemplateHashes(Map.of(STABLE.hash(), "5d8f", NEXT.hash(), "7c9d")));
+    f.step(
+        NEXT.withReplicaSets(Optional.empty(), Map.of(STABLE.hash(), "5d8f", NEXT.hash(), "7c9d")));
     assertThat(f.rollout.getStatus().currentRevision.podTemplateHash).isEqualTo("7c9d");
     assertThat(f.rollout.getStatus().stableRevision.podTemplateHash).isEqualTo("5d8f");
     f.step(NEXT);

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,8 @@ class DecisionStagesTest {
               Optional.empty(),
               true,
               Optional.of(
-                  new PreviousRevision(STABLE.hash(), STABLE.images(), "web-5d8f", startedAt)));
+                  new PreviousRevision(STABLE.hash(), STABLE.images(), "web-5d8f", startedAt)),
+              Map.of());
 
       f.step(inFlight);
 
@@ -154,7 +156,8 @@ class DecisionStagesTest {
               false,
               Optional.empty(),
               true,
-              Optional.empty());
+              Optional.empty(),
+              Map.of());
       f.step(first);
       assertThat(status().stage).isEqualTo(Stage.Stable);
       assertThat(status().stableRevision.hash).isEqualTo(STABLE.hash());

@@ -1,29 +1,35 @@
-package dev.rollguard.operator.decide;
+package dev.rollguard.operator.api;
 
-import dev.rollguard.operator.api.ConditionStatus;
-import dev.rollguard.operator.api.ConditionType;
-import dev.rollguard.operator.api.RolloutStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 
 /**
  * Conditions by Kubernetes conventions: lastTransitionTime changes only when the status flips;
  * observedGeneration says which spec they describe.
  */
-final class Conditions {
+public final class Conditions {
 
   private final RolloutStatus status;
   private final String now;
   private final long generation;
 
-  Conditions(RolloutStatus status, Instant now, long generation) {
+  /**
+   * Writes into {@code status}'s conditions at time {@code now}, for spec generation {@code
+   * generation}.
+   */
+  public Conditions(RolloutStatus status, Instant now, long generation) {
+    if (status.conditions == null) {
+      status.conditions = new ArrayList<>();
+    }
     this.status = status;
-    this.now = Times.format(now);
+    this.now = now.truncatedTo(ChronoUnit.MILLIS).toString();
     this.generation = generation;
   }
 
-  void set(ConditionType type, ConditionStatus value, String reason, String message) {
+  public void set(ConditionType type, ConditionStatus value, String reason, String message) {
     Condition existing = find(status, type);
     String transition =
         existing != null && value.name().equals(existing.getStatus())
@@ -45,11 +51,11 @@ final class Conditions {
     }
   }
 
-  void remove(ConditionType type) {
+  public void remove(ConditionType type) {
     status.conditions.removeIf(c -> type.name().equals(c.getType()));
   }
 
-  static Condition find(RolloutStatus status, ConditionType type) {
+  public static Condition find(RolloutStatus status, ConditionType type) {
     return status.conditions == null
         ? null
         : status.conditions.stream()
@@ -58,7 +64,7 @@ final class Conditions {
             .orElse(null);
   }
 
-  static boolean is(
+  public static boolean is(
       RolloutStatus status, ConditionType type, ConditionStatus value, String reason) {
     Condition c = find(status, type);
     return c != null && value.name().equals(c.getStatus()) && reason.equals(c.getReason());
