@@ -58,6 +58,10 @@ public final class ChangeApplier {
         DeploymentHold.apply(client, deployment.orElseThrow(), hold.failedHash());
       } else if (change instanceof Change.ReleaseHold) {
         DeploymentHold.release(client, deployment.orElseThrow());
+      } else if (change instanceof Change.PauseCanary pause) {
+        CanaryPause.pause(client, deployment.orElseThrow(), pause.revision(), pause.step());
+      } else if (change instanceof Change.ResumeCanary) {
+        CanaryPause.resume(client, deployment.orElseThrow());
       }
     }
   }
@@ -106,7 +110,12 @@ public final class ChangeApplier {
     try {
       var stable =
           revisions.load(rollout.getMetadata().getNamespace(), restore.controllerRevision());
-      restorer.restore(deployment, deployment.getSpec().getTemplate(), stable, restore.cause());
+      restorer.restore(
+          deployment,
+          deployment.getSpec().getTemplate(),
+          stable,
+          restore.cause(),
+          restore.resume());
     } catch (RuntimeException e) {
       throw new RollbackFailedException(
           "rollback of Deployment "

@@ -1,11 +1,13 @@
 package dev.rollguard.operator.act;
 
+import dev.rollguard.operator.decide.WorkloadState;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,12 +30,19 @@ public final class TemplateRestorer {
   /**
    * Replaces {@code running} by {@code stable}. The JSON patch first tests that the Deployment
    * still runs {@code running}: if someone deployed meanwhile, the API server refuses (422) and the
-   * next reconcile sees the newer revision instead of rolling it back blindly.
+   * next reconcile sees the newer revision instead of rolling it back blindly. With {@code resume},
+   * the same patch lifts Rollguard's canary pause (a paused Deployment would not roll back), so no
+   * moment exists where the failed template runs unpaused.
    */
   public void restore(
-      Deployment deployment, PodTemplateSpec running, PodTemplateSpec stable, String cause) {
+      Deployment deployment,
+      PodTemplateSpec running,
+      PodTemplateSpec stable,
+      String cause,
+      boolean resume) {
     var mapper = Serialization.jsonMapper();
-    List<Map<String, Object>> patch =
+    List<Map<String, Object>> patch = new ArrayList<>();
+    patch.addAll(
         List.of(
             Map.of(
                 "op",
@@ -48,7 +57,19 @@ public final class TemplateRestorer {
                 "path",
                 "/spec/template",
                 "value",
-                mapper.convertValue(stable, Map.class)));
+                mapper.convertValue(stable, Map.class))));
+    if (resume) {
+      patch.add(Map.of("op", "add", "path", "/spec/paused", "value", false));
+      var annotations = deployment.getMetadata().getAnnotations();
+      if (annotations != null && annotations.containsKey(WorkloadState.CANARY_PAUSE)) {
+        patch.add(
+            Map.of(
+                "op",
+                "remove",
+                "path",
+                "/metadata/annotations/" + WorkloadState.CANARY_PAUSE.replace("/", "~1")));
+      }
+    }
     var resource =
         client
             .apps()

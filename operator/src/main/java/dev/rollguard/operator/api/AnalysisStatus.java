@@ -24,6 +24,11 @@ public class AnalysisStatus {
   @JsonPropertyDescription("Time of the last completed measurement round.")
   public Instant lastMeasuredAt;
 
+  @JsonPropertyDescription(
+      "With a canary: when the rollout resumed after the last step; the progress deadline and the"
+          + " bake time count from then.")
+  public Instant fullRolloutAt;
+
   public List<GuardStatus> guards = new ArrayList<>();
 
   @JsonPropertyDescription(

@@ -22,6 +22,7 @@ public class HistoryEntry {
   public enum Type {
     Adopted,
     Deployed,
+    CanaryStep,
     Breached,
     Inconclusive,
     RollbackDecided,

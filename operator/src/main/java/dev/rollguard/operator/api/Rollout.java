@@ -28,6 +28,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.stableRevision.images[0]",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Step",
+    jsonPath = ".status.canary.step",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Message",
     jsonPath = ".status.message",
     type = AdditionalPrinterColumn.Type.STRING)

@@ -30,6 +30,11 @@ public class RolloutSpec {
   @JsonPropertyDescription("Metrics that must stay within bounds after a deploy; at least one.")
   public List<GuardSpec> guards = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Roll the new revision out in steps, pausing the Deployment at each step while the new pods"
+          + " are analysed. Default: no canary, the whole rollout is analysed.")
+  public CanarySpec canary;
+
   @JsonPropertyDescription("What to do when a guard is breached.")
   public RollbackSpec rollback;
 }

@@ -20,7 +20,7 @@ public class RolloutStatus {
   public Phase phase;
 
   @JsonPropertyDescription(
-      "The decision core's stage: Adopting | Analysing | RollingBack | VerifyingRecovery | RolledBack | NotRecovered | GuardingAfterPromotion | Stable | Holding | Conflict | WorkloadMissing | InvalidSpec")
+      "The decision core's stage: Adopting | Analysing | RollingBack | VerifyingRecovery | RolledBack | NotRecovered | Canary | GuardingAfterPromotion | Stable | Holding | Conflict | WorkloadMissing | InvalidSpec")
   public Stage stage;
 
   @JsonPropertyDescription("The last decision, in one line.")
@@ -39,6 +39,9 @@ public class RolloutStatus {
   @JsonPropertyDescription(
       "Analysis of the current revision, or the recovery check after a rollback.")
   public AnalysisStatus analysis;
+
+  @JsonPropertyDescription("The canary of the current revision, while its steps run.")
+  public CanaryStatus canary;
 
   @JsonPropertyDescription(
       "A rollback that was decided and not yet completed (decided first, then acted on).")

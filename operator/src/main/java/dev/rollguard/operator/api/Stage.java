@@ -12,6 +12,11 @@ public enum Stage {
   Adopting(Phase.Pending),
   /** A new revision is measured against the guards until it bakes clean or breaches. */
   Analysing(Phase.Analysing),
+  /**
+   * A new revision rolls out in canary steps: the Deployment is paused at each step's share of pods
+   * while the new pods are analysed, and resumed when the step passes.
+   */
+  Canary(Phase.Analysing),
   /** A rollback is decided and persisted; the next step restores the stable template. */
   RollingBack(Phase.RollingBack),
   /** Rolled back; the guards must come back within bounds. */

@@ -41,6 +41,14 @@ final class AnalysingHandler implements StageHandler {
     analysis.startedAt = revision.since;
     GuardRound.sync(analysis, ctx.spec.guards);
     ctx.status.analysis = analysis;
+    ctx.status.canary = null;
+    if (CanaryHandler.applies(ctx)) {
+      ctx.history(HistoryEntry.Type.Deployed, revision.hash, "new revision " + describe(revision));
+      ctx.normal(
+          "Deployed",
+          "new revision " + describe(revision) + " of Deployment " + ctx.workloadName());
+      return CanaryHandler.begin(ctx);
+    }
     AnalysisSettings settings = ctx.settings();
     String message =
         "analysing "
@@ -105,7 +113,7 @@ final class AnalysingHandler implements StageHandler {
 
   private static Optional<Transition> deadlinePassed(DecisionContext ctx) {
     WorkloadState workload = ctx.workload();
-    Instant deadline = since(ctx).plus(ctx.settings().progressDeadline());
+    Instant deadline = fullRolloutAt(ctx).plus(ctx.settings().progressDeadline());
     if (workload.available()) {
       return Optional.empty();
     }
@@ -129,7 +137,7 @@ final class AnalysingHandler implements StageHandler {
   }
 
   private static boolean bakedAndClean(DecisionContext ctx, AnalysisStatus analysis) {
-    Instant bakeEnd = since(ctx).plus(ctx.settings().bakeTime());
+    Instant bakeEnd = fullRolloutAt(ctx).plus(ctx.settings().bakeTime());
     if (ctx.now.isBefore(bakeEnd)) {
       ctx.recheckAt(bakeEnd);
       return false;
@@ -158,7 +166,7 @@ final class AnalysingHandler implements StageHandler {
         ctx, previous, Transition.to(Stage.Stable, "Promoted", message));
   }
 
-  private static void scheduleNext(DecisionContext ctx, AnalysisStatus analysis) {
+  static void scheduleNext(DecisionContext ctx, AnalysisStatus analysis) {
     Instant due = since(ctx).plus(ctx.settings().initialDelay());
     if (analysis.lastMeasuredAt != null) {
       Instant next = analysis.lastMeasuredAt.plus(ctx.settings().interval());
@@ -200,5 +208,14 @@ final class AnalysingHandler implements StageHandler {
 
   private static Instant since(DecisionContext ctx) {
     return ctx.status.currentRevision.since;
+  }
+
+  /**
+   * When the whole rollout began: the deploy, or with a canary the resume after its last step. The
+   * progress deadline and the bake time count from then.
+   */
+  private static Instant fullRolloutAt(DecisionContext ctx) {
+    Instant resumed = ctx.status.analysis == null ? null : ctx.status.analysis.fullRolloutAt;
+    return resumed != null ? resumed : since(ctx);
   }
 }

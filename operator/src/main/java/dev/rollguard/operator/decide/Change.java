@@ -22,19 +22,27 @@ public sealed interface Change {
 
   /**
    * Put the template of this ControllerRevision back into the Deployment (the rollback itself).
-   * {@code cause} is only the wording of the Deployment's change-cause annotation: two restores of
-   * the same revision are the same change, so equality leaves it out.
+   * With {@code resume}, the same patch lifts Rollguard's canary pause, so the controller rolls
+   * back at once and no restart can leave a resumed Deployment with the failed template. {@code
+   * cause} is only the wording of the Deployment's change-cause annotation: two restores of the
+   * same revision are the same change, so equality leaves it out.
    */
-  record RestoreTemplate(String controllerRevision, String hash, String cause) implements Change {
+  record RestoreTemplate(String controllerRevision, String hash, String cause, boolean resume)
+      implements Change {
     public RestoreTemplate(String controllerRevision, String hash) {
-      this(controllerRevision, hash, "");
+      this(controllerRevision, hash, "", false);
+    }
+
+    public RestoreTemplate(String controllerRevision, String hash, String cause) {
+      this(controllerRevision, hash, cause, false);
     }
 
     @Override
     public boolean equals(Object other) {
       return other instanceof RestoreTemplate that
           && controllerRevision.equals(that.controllerRevision)
-          && hash.equals(that.hash);
+          && hash.equals(that.hash)
+          && resume == that.resume;
     }
 
     @Override
@@ -51,6 +59,15 @@ public sealed interface Change {
 
   /** Lift Rollguard's pause (only a pause Rollguard set). */
   record ReleaseHold() implements Change {}
+
+  /**
+   * Pause the Deployment at a canary step (marked as Rollguard's canary pause, with the revision
+   * and the step).
+   */
+  record PauseCanary(String revision, String step) implements Change {}
+
+  /** Lift Rollguard's canary pause (only a canary pause Rollguard set). */
+  record ResumeCanary() implements Change {}
 
   /** Remove the request annotations that were handled. */
   record ClearRequests() implements Change {}

@@ -130,10 +130,8 @@ final class RevisionWatch {
         new Change.RestoreTemplate(
             stable.controllerRevision,
             stable.hash,
-            "rollguard: failed revision "
-                + failed.hash
-                + " applied again; restored "
-                + stable.hash));
+            "rollguard: failed revision " + failed.hash + " applied again; restored " + stable.hash,
+            ctx.workload().pausedByCanary()));
     ctx.warning("Held", message, true);
     ctx.history(HistoryEntry.Type.Held, failed.hash, message);
     return Transition.to(Stage.RolledBack, "RestoredAgain", message);
@@ -172,7 +170,12 @@ final class RevisionWatch {
     Revision left = ctx.status.currentRevision;
     ctx.status.currentRevision = copyOf(ctx.status.stableRevision);
     ctx.status.currentRevision.since = ctx.nowMillis();
-    if (stage != Stage.Analysing && stage != Stage.RollingBack) {
+    if (ctx.workload().pausedByCanary()) {
+      // The stable template rolls back in only while the Deployment runs.
+      ctx.change(new Change.ResumeCanary());
+    }
+    ctx.status.canary = null;
+    if (stage != Stage.Analysing && stage != Stage.Canary && stage != Stage.RollingBack) {
       return next;
     }
     String message =

@@ -43,6 +43,17 @@ final class RollbackDecision {
     pending.message = why;
     pending.decidedAt = ctx.nowMillis();
     ctx.status.pendingRollback = pending;
+    if (ctx.status.canary != null && ctx.status.canary.state != null) {
+      why =
+          "at canary step "
+              + ctx.status.canary.step
+              + (ctx.status.canary.pods != null
+                  ? " (" + ctx.status.canary.pods + " of " + ctx.status.canary.replicas + " pods)"
+                  : "")
+              + ": "
+              + why;
+      pending.message = why;
+    }
     String verb = ctx.dryRun() ? "would roll back " : "rolling back ";
     String message = verb + describe(current) + " to " + describe(target) + ": " + why;
     ctx.history(HistoryEntry.Type.RollbackDecided, current.hash, message);

@@ -38,7 +38,8 @@ final class RollingBackHandler implements StageHandler {
               stable.hash,
               "rollguard: rolled back to "
                   + stable.hash
-                  + (pending.message != null ? ": " + pending.message : "")));
+                  + (pending.message != null ? ": " + pending.message : ""),
+              ctx.workload().pausedByCanary()));
       return finish(ctx);
     }
     if (running.equals(pending.toRevision)) {
@@ -47,6 +48,7 @@ final class RollingBackHandler implements StageHandler {
     String message =
         "rollback of " + pending.revision + " cancelled: the Deployment now runs " + running;
     ctx.status.pendingRollback = null;
+    ctx.status.canary = null;
     ctx.history(HistoryEntry.Type.Deployed, running, message);
     ctx.normal("RollbackCancelled", message);
     return Transition.to(Stage.Stable, CANCELLED, null, message);
@@ -71,6 +73,7 @@ final class RollingBackHandler implements StageHandler {
     ctx.status.currentRevision = copyOf(stable);
     ctx.status.currentRevision.since = ctx.nowMillis();
     ctx.status.pendingRollback = null;
+    ctx.status.canary = null;
     ctx.history(HistoryEntry.Type.RolledBack, failed.hash, message);
     ctx.warning("RolledBack", message, true);
     return RecoveryHandler.start(
@@ -94,6 +97,7 @@ final class RollingBackHandler implements StageHandler {
             + pending.message
             + "; the Deployment was not changed";
     ctx.status.pendingRollback = null;
+    ctx.status.canary = null;
     ctx.history(HistoryEntry.Type.RolledBack, failed.hash, message);
     ctx.warning("DryRunRollback", message, true);
     return Transition.to(Stage.RolledBack, StageStatusWriter.DRY_RUN, message);

@@ -25,6 +25,7 @@ public final class RolloutDecider {
     SettledHandler settled = new SettledHandler();
     handlers.put(Stage.Adopting, new AdoptingHandler());
     handlers.put(Stage.Analysing, new AnalysingHandler());
+    handlers.put(Stage.Canary, new CanaryHandler());
     handlers.put(Stage.RollingBack, new RollingBackHandler());
     handlers.put(Stage.VerifyingRecovery, new RecoveryHandler());
     handlers.put(Stage.GuardingAfterPromotion, new PostPromotionHandler());

@@ -1,6 +1,7 @@
 package dev.rollguard.operator.decide;
 
 import dev.rollguard.operator.api.AnalysisSpec;
+import dev.rollguard.operator.api.CanarySpec;
 import dev.rollguard.operator.api.CompareSpec;
 import dev.rollguard.operator.api.Durations;
 import dev.rollguard.operator.api.GuardSpec;
@@ -40,6 +41,7 @@ final class SpecValidator {
       duration(problems, "spec.prometheus.timeout", spec.prometheus.timeout, true);
     }
     guards(problems, spec.guards);
+    canary(problems, spec.canary);
     return problems.stream().findFirst();
   }
 
@@ -92,6 +94,52 @@ final class SpecValidator {
         duration(problems, field + ".exhaustion.window", guard.exhaustion.window, true);
       }
     }
+  }
+
+  private static void canary(List<String> problems, CanarySpec canary) {
+    if (canary == null) {
+      return;
+    }
+    if (canary.steps == null || canary.steps.isEmpty()) {
+      problems.add("spec.canary.steps: at least one step is required");
+      return;
+    }
+    int previous = 0;
+    for (int i = 0; i < canary.steps.size(); i++) {
+      String field = "spec.canary.steps[" + i + "].pause";
+      CanarySpec.CanaryStep step = canary.steps.get(i);
+      if (step == null || step.pause == null) {
+        problems.add(field + ": required");
+        continue;
+      }
+      duration(problems, field + ".analysis", step.pause.analysis, true);
+      if (step.pause.analysis == null) {
+        problems.add(field + ".analysis: required");
+      }
+      String until = step.pause.until;
+      if (CanarySpec.Pause.FIRST_BATCH.equals(until)) {
+        if (i > 0) {
+          problems.add(field + ".until: firstBatch can only be the first step");
+        }
+        continue;
+      }
+      int percent = percent(until);
+      if (percent < 1 || percent > 100) {
+        problems.add(
+            field + ".until: '" + until + "' must be firstBatch or a percentage from 1% to 100%");
+      } else if (percent <= previous) {
+        problems.add(
+            field + ".until: " + until + " must be above the previous step's " + previous + "%");
+      }
+      previous = Math.max(previous, percent);
+    }
+  }
+
+  private static int percent(String until) {
+    if (until == null || !until.matches("[0-9]{1,3}%")) {
+      return -1;
+    }
+    return Integer.parseInt(until.substring(0, until.length() - 1));
   }
 
   private static void variables(List<String> problems, String field, String query) {

@@ -81,8 +81,12 @@ final class StageStatusWriter {
           conditions.set(ConditionType.Analysing, False, reason, detail);
         }
       }
-      case Analysing -> {
-        conditions.set(ConditionType.Analysing, True, "NewRevision", detail);
+      case Analysing, Canary -> {
+        conditions.set(
+            ConditionType.Analysing,
+            True,
+            stage == Stage.Canary && reason != null ? reason : "NewRevision",
+            detail);
         if ("NewRevision".equals(reason)) {
           conditions.set(
               ConditionType.MetricsAvailable,
@@ -124,6 +128,7 @@ final class StageStatusWriter {
           conditions.set(
               ConditionType.Ready, True, "Stable", "running the stable revision " + stable);
       case Analysing -> conditions.set(ConditionType.Ready, False, "Analysing", detail);
+      case Canary -> conditions.set(ConditionType.Ready, False, "Canary", detail);
       case RollingBack -> conditions.set(ConditionType.Ready, False, "RollingBack", detail);
       case VerifyingRecovery ->
           conditions.set(ConditionType.Ready, Unknown, "VerifyingRecovery", verifying(ctx));

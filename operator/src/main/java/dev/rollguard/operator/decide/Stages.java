@@ -67,6 +67,11 @@ final class Stages {
             && analysis.revision != null
             && analysis.revision.equals(status.currentRevision.hash)
             && !status.currentRevision.hash.equals(status.stableRevision.hash);
+    if (analysingCurrent
+        && status.canary != null
+        && status.currentRevision.hash.equals(status.canary.revision)) {
+      return Stage.Canary;
+    }
     return analysingCurrent ? Stage.Analysing : Stage.Stable;
   }
 }

@@ -17,6 +17,12 @@ import java.util.Optional;
  *     mid-rollout; only looked up while adopting
  * @param podTemplateHashes the pod-template-hash of its ReplicaSets by revision hash; only looked
  *     up while guard queries need one that the status does not have yet
+ * @param replicas the desired replicas
+ * @param updatedReplicas pods of the current template (the Deployment's status.updatedReplicas), or
+ *     {@link #UNKNOWN} while the Deployment controller has not seen the latest spec
+ * @param canaryPause the hash of the revision whose canary step paused the Deployment, when the
+ *     pause is Rollguard's canary pause
+ * @param generation the Deployment's metadata.generation
  */
 public record WorkloadState(
     String hash,
@@ -27,12 +33,25 @@ public record WorkloadState(
     Optional<String> heldRevision,
     boolean rollingOut,
     Optional<PreviousRevision> previous,
-    Map<String, String> podTemplateHashes) {
+    Map<String, String> podTemplateHashes,
+    int replicas,
+    int updatedReplicas,
+    Optional<String> canaryPause,
+    long generation) {
 
   /**
    * The Deployment annotation that marks a pause as Rollguard's hold (its value: the held hash).
    */
   public static final String HELD_REVISION = "rollguard.dev/held-revision";
+
+  /** {@link #updatedReplicas} before the Deployment controller has counted them. */
+  public static final int UNKNOWN = -1;
+
+  /**
+   * The Deployment annotation that marks a pause as a canary step of Rollguard's (its value: the
+   * revision's hash and the step).
+   */
+  public static final String CANARY_PAUSE = "rollguard.dev/canary-pause";
 
   public WorkloadState(
       String hash,
@@ -50,7 +69,11 @@ public record WorkloadState(
         heldRevision,
         false,
         Optional.empty(),
-        Map.of());
+        Map.of(),
+        1,
+        available ? 1 : 0,
+        Optional.empty(),
+        1);
   }
 
   public WorkloadState(String hash, List<String> images, boolean available, String availability) {
@@ -74,7 +97,70 @@ public record WorkloadState(
         heldRevision,
         rollingOut,
         previous,
-        Map.copyOf(podTemplateHashes));
+        Map.copyOf(podTemplateHashes),
+        replicas,
+        updatedReplicas,
+        canaryPause,
+        generation);
+  }
+
+  /** This state with {@code updated} of {@code replicas} pods on the current template. */
+  public WorkloadState withPods(int replicas, int updated) {
+    return new WorkloadState(
+        hash,
+        images,
+        available,
+        availability,
+        paused,
+        heldRevision,
+        rollingOut,
+        previous,
+        podTemplateHashes,
+        replicas,
+        updated,
+        canaryPause,
+        generation);
+  }
+
+  /** This state at another Deployment generation. */
+  public WorkloadState withGeneration(long generation) {
+    return new WorkloadState(
+        hash,
+        images,
+        available,
+        availability,
+        paused,
+        heldRevision,
+        rollingOut,
+        previous,
+        podTemplateHashes,
+        replicas,
+        updatedReplicas,
+        canaryPause,
+        generation);
+  }
+
+  /** This state paused (or not) by a canary step of the revision {@code hash}. */
+  public WorkloadState withCanaryPause(boolean paused, Optional<String> hash) {
+    return new WorkloadState(
+        this.hash,
+        images,
+        available,
+        availability,
+        paused,
+        heldRevision,
+        rollingOut,
+        previous,
+        podTemplateHashes,
+        replicas,
+        updatedReplicas,
+        hash,
+        generation);
+  }
+
+  /** Paused by one of Rollguard's canary steps. */
+  public boolean pausedByCanary() {
+    return paused && canaryPause.isPresent();
   }
 
   /**

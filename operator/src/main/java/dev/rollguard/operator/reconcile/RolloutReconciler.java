@@ -1,7 +1,9 @@
 package dev.rollguard.operator.reconcile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollguard.operator.act.CanaryPause;
 import dev.rollguard.operator.act.ChangeApplier;
+import dev.rollguard.operator.act.DeploymentHold;
 import dev.rollguard.operator.act.NoticeSender;
 import dev.rollguard.operator.api.QueryVariables;
 import dev.rollguard.operator.api.Rollout;
@@ -286,14 +288,16 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     ResourceID id = ResourceID.fromResource(rollout);
     scheduler.forget(id);
     metrics.forget(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
-    // The Deployment is the user's: it stays as it is, except that a hold Rollguard placed is
-    // lifted. ControllerRevisions go with the Rollout through their owner reference.
-    context
-        .getSecondaryResource(Deployment.class)
-        .filter(deployment -> heldByThisRollout(rollout, deployment))
-        .ifPresent(
-            deployment ->
-                dev.rollguard.operator.act.DeploymentHold.release(context.getClient(), deployment));
+    // The Deployment is the user's: it stays as it is, except that a hold or a canary pause
+    // Rollguard placed is lifted. ControllerRevisions go with the Rollout through their owner
+    // reference.
+    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+    deployment
+        .filter(d -> heldByThisRollout(rollout, d))
+        .ifPresent(d -> DeploymentHold.release(context.getClient(), d));
+    deployment
+        .filter(d -> guardedBy(rollout, context).isEmpty())
+        .ifPresent(d -> CanaryPause.resume(context.getClient(), d));
     // Another Rollout waiting on this Deployment (stage Conflict) takes over now, not at the
     // Deployment's next change.
     context.getPrimaryCache().byIndex(WORKLOAD_INDEX, workloadKey(rollout)).stream()

@@ -52,7 +52,14 @@ final class WorkloadObserver {
         held,
         rollingOut(status, desired, updated, total, observed < generation),
         Optional.empty(),
-        Map.of());
+        Map.of(),
+        desired,
+        // Until the controller has seen the latest spec, its counts may be of another template.
+        observed >= generation ? updated : WorkloadState.UNKNOWN,
+        Optional.ofNullable(
+                annotations == null ? null : annotations.get(WorkloadState.CANARY_PAUSE))
+            .map(value -> value.split(" ")[0]),
+        generation);
   }
 
   /**

@@ -125,7 +125,11 @@ class DecisionStagesTest {
               true,
               Optional.of(
                   new PreviousRevision(STABLE.hash(), STABLE.images(), "web-5d8f", startedAt)),
-              Map.of());
+              Map.of(),
+              3,
+              1,
+              Optional.empty(),
+              2);
 
       f.step(inFlight);
 
@@ -157,7 +161,11 @@ class DecisionStagesTest {
               Optional.empty(),
               true,
               Optional.empty(),
-              Map.of());
+              Map.of(),
+              3,
+              0,
+              Optional.empty(),
+              1);
       f.step(first);
       assertThat(status().stage).isEqualTo(Stage.Stable);
       assertThat(status().stableRevision.hash).isEqualTo(STABLE.hash());

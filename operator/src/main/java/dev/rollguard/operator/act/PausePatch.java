@@ -1,0 +1,50 @@
+package dev.rollguard.operator.act;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Sets a Deployment's {@code spec.paused} together with the annotation that says whose pause it is
+ * (a null marker removes the annotation). Only these two fields are touched, with Rollguard's field
+ * manager, so a GitOps controller applying the rest of the Deployment does not fight over them.
+ */
+final class PausePatch {
+
+  private PausePatch() {}
+
+  static void apply(
+      KubernetesClient client,
+      Deployment deployment,
+      boolean paused,
+      String annotation,
+      String marker) {
+    Map<String, Object> annotations = new HashMap<>();
+    annotations.put(annotation, marker);
+    Map<String, Object> body =
+        Map.of("metadata", Map.of("annotations", annotations), "spec", Map.of("paused", paused));
+    String patch;
+    try {
+      // A JSON merge patch removes keys whose value is null; a plain mapper keeps those nulls.
+      patch = new ObjectMapper().writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    client
+        .apps()
+        .deployments()
+        .inNamespace(deployment.getMetadata().getNamespace())
+        .withName(deployment.getMetadata().getName())
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.JSON_MERGE)
+                .withFieldManager(TemplateRestorer.FIELD_MANAGER)
+                .build(),
+            patch);
+  }
+}
