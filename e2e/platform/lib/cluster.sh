@@ -148,7 +148,7 @@ start_cluster() {
     --bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false \
     ${sched_rate[@]+"${sched_rate[@]}"}
   start kwok "$bin/kwok" --kubeconfig "$RUN_DIR/kwok.kubeconfig" \
-    --config "$bin/../kwok-stages.yaml" \
+    --config "$(kwok_stages "$bin/../kwok-stages.yaml")" \
     --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --disregard-status-with-annotation-selector kwok.x-k8s.io/status=custom \
@@ -173,4 +173,30 @@ start_cluster() {
   export_env KUBE_API_SERVER "$KUBE_API_SERVER"
   export_env KUBECTL "$bin/kubectl"
   export_env ETCD_URL "http://127.0.0.1:$etcd_port"
+}
+
+# The kwok stages for this run: upstream's fast ones, with the pod-ready stage delayed by
+# POD_READY_DELAY_MS (plus up to half as much again, at random) when that is above zero.
+kwok_stages() {
+  local stages=$1
+  if ((${POD_READY_DELAY_MS:-0} <= 0)); then
+    echo "$stages"
+    return
+  fi
+  local jitter=$((POD_READY_DELAY_MS * 3 / 2))
+  python3 - "$stages" "$POD_READY_DELAY_MS" "$jitter" >"$RUN_DIR/kwok-stages.yaml" <<'PY'
+import sys
+path, delay, jitter = sys.argv[1], sys.argv[2], sys.argv[3]
+out, stage = [], None
+for line in open(path):
+    if line.startswith("  name: "):
+        stage = line.split()[1]
+    if stage == "pod-ready" and line.startswith("  next:"):
+        out.append("  delay:\n")
+        out.append(f"    durationMilliseconds: {delay}\n")
+        out.append(f"    jitterDurationMilliseconds: {jitter}\n")
+    out.append(line)
+sys.stdout.write("".join(out))
+PY
+  echo "$RUN_DIR/kwok-stages.yaml"
 }

@@ -40,6 +40,13 @@ public @interface LocalPlatform {
   /** Number of kwok nodes in a {@link #cluster()}. */
   int nodes() default 3;
 
+  /**
+   * How long kwok takes to make a scheduled pod Ready, in milliseconds (plus up to half as much
+   * again at random). 0: at once (tens of milliseconds); 1000 is like a container without a
+   * readiness probe starting. Tests of timing around pod readiness (canary pauses) set it.
+   */
+  int podReadyDelayMillis() default 0;
+
   /** PostgreSQL's {@code max_connections}. */
   int maxConnections() default 100;
 

@@ -68,7 +68,9 @@ final class PlatformLauncher {
                 "--max-connections",
                 String.valueOf(spec.maxConnections()),
                 "--scrape-interval",
-                spec.scrapeInterval()));
+                spec.scrapeInterval(),
+                "--pod-ready-delay",
+                String.valueOf(spec.podReadyDelayMillis())));
     if (spec.cluster()) {
       command.add("--cluster");
     }

@@ -41,6 +41,18 @@ final class LocalCluster implements AutoCloseable {
   static LocalCluster up(
       Path platformDir, Path runDir, int nodes, int podsPerNode, boolean prometheus)
       throws IOException, InterruptedException {
+    return up(platformDir, runDir, nodes, podsPerNode, prometheus, 0);
+  }
+
+  /** {@code podReadyDelayMillis}: how long kwok takes to make a scheduled pod Ready. */
+  static LocalCluster up(
+      Path platformDir,
+      Path runDir,
+      int nodes,
+      int podsPerNode,
+      boolean prometheus,
+      int podReadyDelayMillis)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -53,7 +65,9 @@ final class LocalCluster implements AutoCloseable {
                 "--pods-per-node",
                 String.valueOf(podsPerNode),
                 "--api-qps",
-                "500"));
+                "500",
+                "--pod-ready-delay",
+                String.valueOf(podReadyDelayMillis)));
     if (prometheus) {
       command.add("--prometheus");
     }
