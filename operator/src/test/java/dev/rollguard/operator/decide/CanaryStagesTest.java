@@ -255,4 +255,17 @@ class CanaryStagesTest {
     assertThat(f.rollout.getStatus().stage).isEqualTo(Stage.InvalidSpec);
     assertThat(f.rollout.getStatus().message).contains("spec.canary.steps[1].pause.until");
   }
+
+  @Test
+  void aStepThatDoesNotGrowOrHasNoAnalysisTimeIsInvalid() {
+    f.rollout.getSpec().canary.steps = List.of(step("30%", "1m"), step("30%", "1m"));
+    f.step(STABLE);
+    assertThat(f.rollout.getStatus().message)
+        .contains("spec.canary.steps[1].pause.until: 30% must be above the previous step's 30%");
+
+    f.rollout.getSpec().canary.steps = List.of(step("30%", null));
+    f.rollout.getMetadata().setGeneration(4L);
+    f.step(STABLE);
+    assertThat(f.rollout.getStatus().message).contains("spec.canary.steps[0].pause.analysis");
+  }
 }
