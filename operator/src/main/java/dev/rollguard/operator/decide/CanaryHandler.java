@@ -200,7 +200,21 @@ final class CanaryHandler implements StageHandler {
   private static Transition paused(DecisionContext ctx, Transition entered) {
     CanaryStatus canary = ctx.status.canary;
     WorkloadState workload = ctx.workload();
-    AnalysisStatus analysis = ctx.status.analysis;
+    Instant end = canary.since.plus(analysisTime(ctx, canary.index));
+    if (!ctx.now.isBefore(end) && stepClean(ctx)) {
+      // Also when the Deployment already runs again: our own resume, made before a restart
+      // lost the status that records it.
+      return next(
+          ctx,
+          "canary step "
+              + canary.step
+              + " passed: "
+              + canary.pods
+              + " pods on "
+              + canary.revision
+              + " within bounds for "
+              + Times.words(Duration.between(canary.since, ctx.now)));
+    }
     if (!workload.paused() && workload.generation() > canary.generation) {
       // Someone lifted the pause (kubectl rollout resume, or a manifest that sets paused: false):
       // theirs to decide. The guards keep judging the revision as it rolls on.
@@ -213,29 +227,21 @@ final class CanaryHandler implements StageHandler {
       ctx.warning("CanaryResumedElsewhere", message, false);
       return next(ctx, message);
     }
-    Instant end = canary.since.plus(analysisTime(ctx, canary.index));
     if (ctx.now.isBefore(end)) {
       ctx.recheckAt(end);
-      return entered;
     }
+    return entered;
+  }
+
+  /** A measurement was taken since the pause, and every guard passed in the latest one. */
+  private static boolean stepClean(DecisionContext ctx) {
+    AnalysisStatus analysis = ctx.status.analysis;
     boolean measuredSincePause =
-        analysis.lastMeasuredAt != null && !analysis.lastMeasuredAt.isBefore(canary.since);
-    boolean clean =
-        !analysis.guards.isEmpty()
-            && analysis.guards.stream().allMatch(g -> g.verdict == Verdict.Pass);
-    if (!measuredSincePause || !clean) {
-      return entered;
-    }
-    String message =
-        "canary step "
-            + canary.step
-            + " passed: "
-            + canary.pods
-            + " pods on "
-            + canary.revision
-            + " within bounds for "
-            + Times.words(Duration.between(canary.since, ctx.now));
-    return next(ctx, message);
+        analysis.lastMeasuredAt != null
+            && !analysis.lastMeasuredAt.isBefore(ctx.status.canary.since);
+    return measuredSincePause
+        && !analysis.guards.isEmpty()
+        && analysis.guards.stream().allMatch(g -> g.verdict == Verdict.Pass);
   }
 
   /** On to the next step, or, after the last, the full rollout. */

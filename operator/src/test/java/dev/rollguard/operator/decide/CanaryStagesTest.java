@@ -268,4 +268,18 @@ class CanaryStagesTest {
     f.step(STABLE);
     assertThat(f.rollout.getStatus().message).contains("spec.canary.steps[0].pause.analysis");
   }
+
+  @Test
+  void aResumeMadeBeforeARestartLostItsStatusIsNotTakenForSomeoneElses() {
+    pausedAtFirstStep();
+    measureFor(Duration.ofSeconds(100), 20, 1, true);
+    assertThat(canary().step).isEqualTo("1/2");
+    // The step ends with the next round; its resume is made, the status write is lost, and
+    // the restarted operator sees the Deployment running again under the old status.
+    f.clock.set(canary().since.plus(Duration.ofMinutes(2)));
+    generation++;
+    f.step(next(1, false), f.values(Purpose.ANALYSIS, NEXT.hash(), 20));
+    assertThat(f.eventReasons()).doesNotContain("CanaryResumedElsewhere");
+    assertThat(canary().step).isEqualTo("2/2");
+  }
 }
