@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -32,11 +33,32 @@ final class ReplayWorld implements AutoCloseable {
   final Platform platform;
   final String namespace;
   final String connections;
+  final int replicas;
+  private final int requestsPerSecond;
+  private final int minReadySeconds;
   private ServiceFollower service;
 
   ReplayWorld(Platform platform, String namespace) {
+    this(platform, namespace, 2, 10, 0);
+  }
+
+  /**
+   * With {@code replicas} pods, each served {@code requestsPerSecond} requests (the leaking release
+   * leaks one connection every second request). {@code minReadySeconds} stands in for a real
+   * service's start-up: kwok makes a pod Ready within a tenth of a second, so without it a rolling
+   * update of a few pods is over in about a second.
+   */
+  ReplayWorld(
+      Platform platform,
+      String namespace,
+      int replicas,
+      int requestsPerSecond,
+      int minReadySeconds) {
     this.platform = platform;
     this.namespace = namespace;
+    this.replicas = replicas;
+    this.requestsPerSecond = requestsPerSecond;
+    this.minReadySeconds = minReadySeconds;
     this.connections = "sum(pg_stat_activity_count{datname=\"" + database() + "\"})";
     platform.kubectl("create", "namespace", namespace).orThrow();
     try (Connection admin = DriverManager.getConnection(platform.jdbcUrl())) {
@@ -60,9 +82,11 @@ final class ReplayWorld implements AutoCloseable {
             namespace,
             "checkout",
             REPO.resolve("e2e/demo-service/target/rollguard-demo-service.jar"),
-            10,
+            requestsPerSecond,
             jdbc);
-    await().atMost(TIMEOUT).until(() -> service.runningImages().equals(List.of(image, image)));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> service.runningImages().equals(Collections.nCopies(replicas, image)));
     await()
         .atMost(TIMEOUT)
         .until(
@@ -86,14 +110,16 @@ final class ReplayWorld implements AutoCloseable {
         kind: Deployment
         metadata: {name: checkout, namespace: %s}
         spec:
-          replicas: 2
+          replicas: %d
+          minReadySeconds: %d
+          strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
           selector: {matchLabels: {app: checkout}}
           template:
             metadata: {labels: {app: checkout}}
             spec:
               containers: [{name: checkout, image: "%s"}]
         """
-                .formatted(namespace, image),
+                .formatted(namespace, replicas, minReadySeconds, image),
             "apply",
             "-f",
             "-")
@@ -102,6 +128,14 @@ final class ReplayWorld implements AutoCloseable {
 
   /** The Rollout with the guards of the incident: connections, the pool leak, the error rate. */
   void guard() {
+    rollout("", "");
+  }
+
+  /**
+   * The Rollout with the guards of the incident, plus {@code moreGuards} (YAML list items) and
+   * {@code more} (YAML at the level of {@code spec}, e.g. a canary); waits until it is Healthy.
+   */
+  void rollout(String more, String moreGuards) {
     platform
         .kubectlWithInput(
             """
@@ -111,6 +145,7 @@ final class ReplayWorld implements AutoCloseable {
         spec:
           workloadRef: {kind: Deployment, name: checkout}
           analysis: {initialDelay: 5s, interval: 5s, bakeTime: 30s, failureLimit: 2, progressDeadline: 2m}
+        %s
           guards:
           - name: db-connections
             query: '%s'
@@ -123,8 +158,16 @@ final class ReplayWorld implements AutoCloseable {
               (sum(rate(http_server_requests_seconds_count{namespace="%s",outcome="SERVER_ERROR"}[15s])) or vector(0))
                 / sum(rate(http_server_requests_seconds_count{namespace="%s"}[15s]))
             max: 0.05
+        %s
         """
-                .formatted(namespace, connections, namespace, namespace, namespace),
+                .formatted(
+                    namespace,
+                    more.indent(2).stripTrailing(),
+                    connections,
+                    namespace,
+                    namespace,
+                    namespace,
+                    moreGuards.indent(2).stripTrailing()),
             "apply",
             "-f",
             "-")

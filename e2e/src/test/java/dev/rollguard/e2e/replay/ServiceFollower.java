@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class ServiceFollower implements AutoCloseable {
   private final Path jar;
   private final String jdbcUrl;
   private final Map<String, Instance> running = new ConcurrentHashMap<>();
+  private final Map<String, String> everStarted = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newScheduledThreadPool(2);
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -49,6 +51,8 @@ public final class ServiceFollower implements AutoCloseable {
   private volatile boolean closing;
 
   private record Instance(String pod, String image, Process process, int port) {}
+
+  private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
   public ServiceFollower(
       Platform platform,
@@ -73,6 +77,15 @@ public final class ServiceFollower implements AutoCloseable {
     return running.values().stream().map(Instance::image).sorted().toList();
   }
 
+  /** Every pod that ever ran {@code image} while this follower ran, still running or not. */
+  public List<String> podsThatRan(String image) {
+    return everStarted.entrySet().stream()
+        .filter(e -> e.getValue().equals(image))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
   private void follow() {
     if (closing) {
       return;
@@ -85,7 +98,11 @@ public final class ServiceFollower implements AutoCloseable {
           ready.add(pod.getMetadata().getName());
           running.computeIfAbsent(
               pod.getMetadata().getName(),
-              name -> start(name, pod.getSpec().getContainers().get(0).getImage()));
+              name ->
+                  start(
+                      name,
+                      pod.getSpec().getContainers().get(0).getImage(),
+                      pod.getMetadata().getLabels()));
         }
       }
       running.keySet().stream().filter(pod -> !ready.contains(pod)).toList().forEach(this::stop);
@@ -94,7 +111,7 @@ public final class ServiceFollower implements AutoCloseable {
     }
   }
 
-  private Instance start(String pod, String image) {
+  private Instance start(String pod, String image, Map<String, String> podLabels) {
     try {
       Path log = platform.logsDir().resolve("service-" + pod + ".log");
       ProcessBuilder builder =
@@ -121,10 +138,15 @@ public final class ServiceFollower implements AutoCloseable {
       Process process = builder.start();
       process.getOutputStream().close();
       int port = readPort(process, log);
-      platform.addScrapeTarget(
-          "service-" + pod,
-          "127.0.0.1:" + port,
-          Map.of("job", app, "namespace", namespace, "pod", pod));
+      everStarted.put(pod, image);
+      // As a Kubernetes service discovery relabelling would: the pod's ReplicaSet hash, so that
+      // guards can select one revision's pods ({{revision}}, {{stableRevision}}).
+      Map<String, String> labels =
+          new HashMap<>(Map.of("job", app, "namespace", namespace, "pod", pod));
+      if (podLabels != null && podLabels.containsKey(POD_TEMPLATE_HASH)) {
+        labels.put("pod_template_hash", podLabels.get(POD_TEMPLATE_HASH));
+      }
+      platform.addScrapeTarget("service-" + pod, "127.0.0.1:" + port, labels);
       return new Instance(pod, image, process, port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

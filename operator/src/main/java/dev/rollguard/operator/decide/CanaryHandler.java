@@ -193,6 +193,27 @@ final class CanaryHandler implements StageHandler {
             + Times.words(analysisTime(ctx, canary.index));
     ctx.history(HistoryEntry.Type.CanaryStep, canary.revision, event);
     ctx.normal("CanaryPaused", event);
+    if (pods > target && pods >= canary.replicas) {
+      // Pods that are available at once (no readiness probe, no minReadySeconds) let the
+      // controller finish the rollout before the pause lands: say so instead of calling the whole
+      // rollout a canary.
+      String late =
+          "canary step "
+              + canary.step
+              + " asks for "
+              + target
+              + " of "
+              + canary.replicas
+              + " pods, but the rolling update of Deployment "
+              + ctx.workloadName()
+              + " had reached all "
+              + pods
+              + " before the pause landed: the step analyses the whole rollout. New pods became"
+              + " available faster than Rollguard could pause; minReadySeconds or a readiness"
+              + " probe gives it time";
+      ctx.history(HistoryEntry.Type.CanaryStep, canary.revision, late);
+      ctx.warning("CanaryTooLate", late, true);
+    }
     return Transition.to(Stage.Canary, "CanaryPaused", message);
   }
 

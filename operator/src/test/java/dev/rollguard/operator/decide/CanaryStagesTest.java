@@ -91,7 +91,27 @@ class CanaryStagesTest {
     assertThat(canary().pods).isEqualTo(1);
     assertThat(f.rollout.getStatus().message)
         .isEqualTo("step 1/2: 1 of 10 pods on " + NEXT.hash() + ", paused, analysing 2m");
-    assertThat(f.eventReasons()).contains("CanaryPaused");
+    assertThat(f.eventReasons()).contains("CanaryPaused").doesNotContain("CanaryTooLate");
+  }
+
+  @Test
+  void aPauseThatLandsAfterTheRollingUpdateReachedEveryPodWarnsThatTheStepIsNoCanary() {
+    deploy();
+    f.step(next(10, false));
+    assertThat(canary().state).isEqualTo(CanaryStatus.State.Paused);
+    assertThat(canary().pods).isEqualTo(10);
+    assertThat(f.eventReasons()).contains("CanaryPaused", "CanaryTooLate");
+    assertThat(
+            f.actions(Notice.Event.class).stream()
+                .filter(e -> e.reason().equals("CanaryTooLate"))
+                .findFirst()
+                .orElseThrow()
+                .message())
+        .isEqualTo(
+            "canary step 1/2 asks for 1 of 10 pods, but the rolling update of Deployment web"
+                + " had reached all 10 before the pause landed: the step analyses the whole"
+                + " rollout. New pods became available faster than Rollguard could pause;"
+                + " minReadySeconds or a readiness probe gives it time");
   }
 
   @Test
