@@ -170,6 +170,74 @@ class RolloutValidationIT {
         .isEqualTo(expected);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+      until 0%                 | canary: {steps: [{pause: {until: 0%, analysis: 1m}}]}                                   | canary.steps[0].pause.until    | must be firstBatch or a percentage of the replicas from 1% to 100%
+      until 101%               | canary: {steps: [{pause: {until: 101%, analysis: 1m}}]}                                 | canary.steps[0].pause.until    | must be firstBatch or a percentage of the replicas from 1% to 100%
+      until abc                | canary: {steps: [{pause: {until: abc, analysis: 1m}}]}                                  | canary.steps[0].pause.until    | must be firstBatch or a percentage of the replicas from 1% to 100%
+      firstBatch second        | canary: {steps: [{pause: {until: 10%, analysis: 1m}}, {pause: {until: firstBatch, analysis: 1m}}]} | canary.steps | steps must grow: firstBatch only as the first step, then increasing percentages
+      decreasing percentages   | canary: {steps: [{pause: {until: 50%, analysis: 1m}}, {pause: {until: 20%, analysis: 1m}}]}        | canary.steps | steps must grow: firstBatch only as the first step, then increasing percentages
+      zero analysis            | canary: {steps: [{pause: {until: firstBatch, analysis: 0s}}]}                           | canary.steps[0].pause.analysis | must be a positive duration
+      bad analysis             | canary: {steps: [{pause: {until: firstBatch, analysis: 2 minutes}}]}                    | canary.steps[0].pause.analysis | must be a duration such as 30s, 10m or 1h30m
+      """)
+  void anInvalidCanaryStepIsRefusedNamingTheField(
+      String rule, String spec, String field, String message, Platform platform) {
+    assertRefusedNamingTheField(platform, "canary-" + rule, spec, field, message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+      missing analysis | canary: {steps: [{pause: {until: firstBatch}}]} | spec.canary.steps[0].pause.analysis: Required value
+      missing until    | canary: {steps: [{pause: {analysis: 1m}}]}      | spec.canary.steps[0].pause.until: Required value
+      missing pause    | canary: {steps: [{}]}                           | spec.canary.steps[0].pause: Required value
+      empty steps      | canary: {steps: []}                             | spec.canary.steps: Invalid value: 0: spec.canary.steps in body should have at least 1 items
+      missing steps    | canary: {}                                      | spec.canary.steps: Required value
+      """)
+  void aCanaryWithoutItsPartsIsRefused(
+      String rule, String spec, String expected, Platform platform) {
+    String name = "canary-" + rule.replace(' ', '-');
+    CommandResult result = apply(platform, name, aValidRolloutWith(spec));
+
+    assertThat(result.exitCode()).as("kubectl apply of an invalid Rollout (%s)", rule).isNotZero();
+    assertThat(result.stderr())
+        .contains("The Rollout \"" + name + "\" is invalid")
+        .contains(expected);
+    assertThat(platform.kubectl("get", "rollout", name).exitCode())
+        .as("nothing was stored")
+        .isNotZero();
+  }
+
+  @Test
+  void aValidCanaryIsAcceptedAsWritten(Platform platform) {
+    CommandResult result =
+        apply(
+            platform,
+            "canary-two-steps",
+            aValidRolloutWith(
+                "canary: {steps: [{pause: {until: firstBatch, analysis: 2m}}, {pause: {until:"
+                    + " \"50%\", analysis: 5m}}, {pause: {until: 100%, analysis: 30s}}]}"));
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(
+            platform
+                .kubectl(
+                    "get",
+                    "rollout",
+                    "canary-two-steps",
+                    "-o",
+                    "jsonpath={range .spec.canary.steps[*]}{.pause.until}/{.pause.analysis} {end}")
+                .orThrow()
+                .stdout()
+                .strip())
+        .isEqualTo("firstBatch/2m 50%/5m 100%/30s");
+  }
+
   /** Refused, with one line of the error that names the field and says what is wrong with it. */
   private static void assertRefusedNamingTheField(
       Platform platform, String rule, String spec, String field, String message) {
