@@ -42,10 +42,10 @@ public @interface LocalPlatform {
 
   /**
    * How long kwok takes to make a scheduled pod Ready, in milliseconds (plus up to half as much
-   * again at random). 0: at once (tens of milliseconds); 1000 is like a container without a
-   * readiness probe starting. Tests of timing around pod readiness (canary pauses) set it.
+   * again at random): by default 1 to 1.5 s, like a container without a readiness probe starting; 0
+   * makes pods Ready at once (tens of milliseconds), faster than any real pod.
    */
-  int podReadyDelayMillis() default 0;
+  int podReadyDelayMillis() default 1000;
 
   /** PostgreSQL's {@code max_connections}. */
   int maxConnections() default 100;

@@ -45,7 +45,8 @@ public class CanarySpec {
     @JsonPropertyDescription(
         "firstBatch: the pods the Deployment's strategy creates first (maxSurge); or \"N%\": at"
             + " least N% of the replicas (rounded up) run the new revision. A step may overshoot"
-            + " by at most one batch.")
+            + " by one batch, and by more when new pods become available faster than Rollguard"
+            + " pauses (about 0.1 to 0.5 s): then set minReadySeconds.")
     public String until;
 
     @Required

@@ -231,7 +231,7 @@ final class CanaryHandler implements StageHandler {
               + canary.step
               + " passed: "
               + canary.pods
-              + " pods on "
+              + (canary.pods != null && canary.pods == 1 ? " pod on " : " pods on ")
               + canary.revision
               + " within bounds for "
               + Times.words(Duration.between(canary.since, ctx.now)));
