@@ -81,18 +81,10 @@ final class AnalysingHandler implements StageHandler {
       entered = begin(ctx, ctx.now);
       analysis = ctx.status.analysis;
     }
-    Requests requests = ctx.observation.requests();
-    if (requests.rollback()) {
-      return RollbackDecision.decide(
-          ctx,
-          ctx.status.stableRevision,
-          "Requested",
-          null,
-          null,
-          null,
-          "rollback requested with the annotation " + Requests.ROLLBACK);
+    if (ctx.observation.requests().rollback()) {
+      return rollbackRequested(ctx);
     }
-    if (requests.promote()) {
+    if (ctx.observation.requests().promote()) {
       return promote(ctx, "on request (" + Requests.PROMOTE + ")");
     }
     GuardRound.sync(analysis, ctx.spec.guards);
@@ -109,6 +101,18 @@ final class AnalysingHandler implements StageHandler {
     }
     scheduleNext(ctx, analysis);
     return entered;
+  }
+
+  /** The rollback annotation: the revision under analysis is rolled back now. */
+  static Transition rollbackRequested(DecisionContext ctx) {
+    return RollbackDecision.decide(
+        ctx,
+        ctx.status.stableRevision,
+        "Requested",
+        null,
+        null,
+        null,
+        "rollback requested with the annotation " + Requests.ROLLBACK);
   }
 
   private static Optional<Transition> deadlinePassed(DecisionContext ctx) {

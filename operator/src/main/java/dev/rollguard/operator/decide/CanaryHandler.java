@@ -84,18 +84,10 @@ final class CanaryHandler implements StageHandler {
       AnalysingHandler.scheduleNext(ctx, analysis);
       return completed;
     }
-    Requests requests = ctx.observation.requests();
-    if (requests.rollback()) {
-      return RollbackDecision.decide(
-          ctx,
-          ctx.status.stableRevision,
-          "Requested",
-          null,
-          null,
-          null,
-          "rollback requested with the annotation " + Requests.ROLLBACK);
+    if (ctx.observation.requests().rollback()) {
+      return AnalysingHandler.rollbackRequested(ctx);
     }
-    if (requests.promote()) {
+    if (ctx.observation.requests().promote()) {
       resumeIfPaused(ctx);
       ctx.status.canary = null;
       return AnalysingHandler.promote(

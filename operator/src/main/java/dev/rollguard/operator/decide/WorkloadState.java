@@ -106,6 +106,21 @@ public record WorkloadState(
 
   /** This state with {@code updated} of {@code replicas} pods on the current template. */
   public WorkloadState withPods(int replicas, int updated) {
+    return with(paused, replicas, updated, canaryPause, generation);
+  }
+
+  /** This state at another Deployment generation. */
+  public WorkloadState withGeneration(long generation) {
+    return with(paused, replicas, updatedReplicas, canaryPause, generation);
+  }
+
+  /** This state paused (or not) by a canary step of the revision {@code hash}. */
+  public WorkloadState withCanaryPause(boolean paused, Optional<String> hash) {
+    return with(paused, replicas, updatedReplicas, hash, generation);
+  }
+
+  private WorkloadState with(
+      boolean paused, int replicas, int updated, Optional<String> canaryPause, long generation) {
     return new WorkloadState(
         hash,
         images,
@@ -119,42 +134,6 @@ public record WorkloadState(
         replicas,
         updated,
         canaryPause,
-        generation);
-  }
-
-  /** This state at another Deployment generation. */
-  public WorkloadState withGeneration(long generation) {
-    return new WorkloadState(
-        hash,
-        images,
-        available,
-        availability,
-        paused,
-        heldRevision,
-        rollingOut,
-        previous,
-        podTemplateHashes,
-        replicas,
-        updatedReplicas,
-        canaryPause,
-        generation);
-  }
-
-  /** This state paused (or not) by a canary step of the revision {@code hash}. */
-  public WorkloadState withCanaryPause(boolean paused, Optional<String> hash) {
-    return new WorkloadState(
-        this.hash,
-        images,
-        available,
-        availability,
-        paused,
-        heldRevision,
-        rollingOut,
-        previous,
-        podTemplateHashes,
-        replicas,
-        updatedReplicas,
-        hash,
         generation);
   }
 
