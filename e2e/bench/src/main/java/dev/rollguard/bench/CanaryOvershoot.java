@@ -59,6 +59,8 @@ public final class CanaryOvershoot {
 
   private record RolloutSample(long nanos, String state, int index, int target) {}
 
+  private record PauseSample(long nanos, boolean paused) {}
+
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(".").toAbsolutePath().normalize();
     Path out = null;
@@ -130,6 +132,7 @@ public final class CanaryOvershoot {
     Log.say(strategy.name() + ": " + rounds + " deploys of " + replicas + " replicas");
     List<Sample> sizes = Collections.synchronizedList(new ArrayList<>());
     List<RolloutSample> canary = Collections.synchronizedList(new ArrayList<>());
+    List<PauseSample> pauses = Collections.synchronizedList(new ArrayList<>());
     client
         .apps()
         .deployments()
@@ -143,6 +146,19 @@ public final class CanaryOvershoot {
                 .inNamespace(NAMESPACE)
                 .withLabel("app", name)
                 .inform(handler(rs -> sizes.add(sample(rs))));
+        SharedIndexInformer<Deployment> deploymentWatch =
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .inform(
+                    handler(
+                        d ->
+                            pauses.add(
+                                new PauseSample(
+                                    System.nanoTime(),
+                                    Boolean.TRUE.equals(d.getSpec().getPaused())))));
         SharedIndexInformer<GenericKubernetesResource> rolloutWatch =
             client
                 .genericKubernetesResources(ROLLOUTS)
@@ -178,63 +194,90 @@ public final class CanaryOvershoot {
             () -> available(client, name, round) && "Healthy".equals(phase(client, name)),
             () -> phase(client, name));
         results.addAll(
-            steps(strategy.name(), round, image, start, snapshot(sizes), snapshot(canary)));
+            steps(
+                strategy.name(),
+                round,
+                image,
+                start,
+                snapshot(sizes),
+                snapshot(canary),
+                snapshot(pauses)));
       }
       return results;
     }
   }
 
-  /** Per step: the most new pods seen from the step's pause until it ended, and the pause's lag. */
+  /**
+   * Per step: the most new pods seen while the Deployment was paused for it (from the pause patch
+   * to the resume, both as the Deployment's own watch reports them, so that no ReplicaSet change is
+   * counted in the wrong step), and how long the pause took after the new ReplicaSet reached the
+   * step's share. A firstBatch step asks for the ReplicaSet's first size.
+   */
   static List<StepResult> steps(
       String strategy,
       int round,
       String image,
       long start,
       List<Sample> sizes,
-      List<RolloutSample> canary) {
+      List<RolloutSample> canary,
+      List<PauseSample> pauses) {
     List<StepResult> results = new ArrayList<>();
     List<Sample> ours =
         sizes.stream().filter(s -> s.nanos >= start && image.equals(s.image)).toList();
     List<RolloutSample> states = canary.stream().filter(c -> c.nanos >= start).toList();
+    List<PauseSample> deployment = pauses.stream().filter(p -> p.nanos >= start).toList();
     for (int step = 1; step <= STEPS.size(); step++) {
       final int index = step;
-      RolloutSample paused =
+      RolloutSample recorded =
           states.stream()
               .filter(c -> c.index == index && "Paused".equals(c.state))
               .findFirst()
               .orElse(null);
-      if (paused == null) {
+      if (recorded == null) {
         continue;
       }
-      long end =
-          states.stream()
-              .filter(
-                  c -> c.nanos > paused.nanos && (c.index != index || !"Paused".equals(c.state)))
-              .mapToLong(RolloutSample::nanos)
+      // The pause was patched before the status recording it was written.
+      long pausedAt =
+          deployment.stream()
+              .filter(p -> p.paused && p.nanos <= recorded.nanos)
+              .mapToLong(PauseSample::nanos)
+              .max()
+              .orElse(recorded.nanos);
+      long resumedAt =
+          deployment.stream()
+              .filter(p -> !p.paused && p.nanos > pausedAt)
+              .mapToLong(PauseSample::nanos)
               .findFirst()
               .orElse(Long.MAX_VALUE);
-      int before =
+      int atPause =
           ours.stream()
-              .filter(s -> s.nanos <= paused.nanos)
-              .mapToInt(Sample::replicas)
-              .max()
+              .filter(s -> s.nanos <= pausedAt)
+              .reduce((first, second) -> second)
+              .map(Sample::replicas)
               .orElse(0);
       int during =
           ours.stream()
-              .filter(s -> s.nanos > paused.nanos && s.nanos < end)
+              .filter(s -> s.nanos > pausedAt && s.nanos < resumedAt)
               .mapToInt(Sample::replicas)
               .max()
               .orElse(0);
-      Long reached =
+      int target =
+          "firstBatch".equals(STEPS.get(step - 1))
+              ? ours.stream()
+                  .filter(s -> s.replicas > 0)
+                  .mapToInt(Sample::replicas)
+                  .findFirst()
+                  .orElse(1)
+              : recorded.target;
+      Long lag =
           ours.stream()
-              .filter(s -> s.replicas >= paused.target)
+              .filter(s -> s.replicas >= target)
               .mapToLong(Sample::nanos)
               .boxed()
               .findFirst()
+              .map(reached -> Math.max(0, (pausedAt - reached) / 1_000_000))
               .orElse(null);
-      Long lag = reached == null ? null : Math.max(0, (paused.nanos - reached) / 1_000_000);
-      results.add(
-          new StepResult(strategy, round, step, paused.target, Math.max(before, during), lag));
+      results.add(new StepResult(strategy, round, step, target, Math.max(atPause, during), lag));
     }
     return results;
   }
@@ -253,7 +296,7 @@ public final class CanaryOvershoot {
                 : podReadyDelay + " to " + podReadyDelay * 3 / 2 + " ms after scheduling")
         .append(")\n\n");
     t.append(
-        "| strategy | step | asks for | new pods while paused (min–max) | steps overshot | by at most | status written after the share was reached, p50 / max |\n");
+        "| strategy | step | asks for (firstBatch: the first batch) | new pods while paused (min–max) | steps overshot | by at most | pause after the ReplicaSet reached the share, p50 / max |\n");
     t.append("|---|---|---|---|---|---|---|\n");
     for (Strategy strategy : strategies) {
       for (int step = 1; step <= STEPS.size(); step++) {
@@ -265,7 +308,11 @@ public final class CanaryOvershoot {
         if (rows.isEmpty()) {
           continue;
         }
-        int target = rows.get(0).target;
+        String target =
+            rows.stream()
+                .map(r -> String.valueOf(r.target))
+                .distinct()
+                .collect(java.util.stream.Collectors.joining(" or "));
         int min = rows.stream().mapToInt(StepResult::podsWhilePaused).min().orElse(0);
         int max = rows.stream().mapToInt(StepResult::podsWhilePaused).max().orElse(0);
         long over = rows.stream().filter(r -> r.podsWhilePaused > r.target).count();
@@ -278,7 +325,7 @@ public final class CanaryOvershoot {
                 : lags.get(lags.size() / 2) + " ms / " + lags.get(lags.size() - 1) + " ms";
         t.append(
             String.format(
-                "| %s | %d (%s) | %d | %d–%d | %d of %d | %d | %s |%n",
+                "| %s | %d (%s) | %s | %d–%d | %d of %d | %d | %s |%n",
                 strategy.name(),
                 step,
                 STEPS.get(step - 1),
