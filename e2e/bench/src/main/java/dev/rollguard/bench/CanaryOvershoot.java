@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -226,6 +227,7 @@ public final class CanaryOvershoot {
         sizes.stream().filter(s -> s.nanos >= start && image.equals(s.image)).toList();
     List<RolloutSample> states = canary.stream().filter(c -> c.nanos >= start).toList();
     List<PauseSample> deployment = pauses.stream().filter(p -> p.nanos >= start).toList();
+    long previousPause = Long.MIN_VALUE;
     for (int step = 1; step <= STEPS.size(); step++) {
       final int index = step;
       RolloutSample recorded =
@@ -236,12 +238,12 @@ public final class CanaryOvershoot {
       if (recorded == null) {
         continue;
       }
-      // The pause was patched before the status recording it was written.
+      // The pause patch that this step's recorded state follows: the pause transition nearest to
+      // it (the two arrive on different watches, so either may be seen first).
+      final long previousPauseAt = previousPause;
       long pausedAt =
-          deployment.stream()
-              .filter(p -> p.paused && p.nanos <= recorded.nanos)
-              .mapToLong(PauseSample::nanos)
-              .max()
+          pauseTransitions(deployment).stream()
+              .min(Comparator.comparingLong(t -> Math.abs(t - recorded.nanos)))
               .orElse(recorded.nanos);
       long resumedAt =
           deployment.stream()
@@ -249,6 +251,13 @@ public final class CanaryOvershoot {
               .mapToLong(PauseSample::nanos)
               .findFirst()
               .orElse(Long.MAX_VALUE);
+      // The step began when the previous one was resumed (the first, at the deploy).
+      long began =
+          deployment.stream()
+              .filter(p -> !p.paused && p.nanos < pausedAt)
+              .mapToLong(PauseSample::nanos)
+              .max()
+              .orElse(start);
       int atPause =
           ours.stream()
               .filter(s -> s.nanos <= pausedAt)
@@ -269,17 +278,34 @@ public final class CanaryOvershoot {
                   .findFirst()
                   .orElse(1)
               : recorded.target;
+      // Only when the share was reached during this step (a step whose share an earlier one
+      // already passed stays paused, with no pause of its own to time).
       Long lag =
           ours.stream()
-              .filter(s -> s.replicas >= target)
+              .filter(s -> s.nanos >= began && s.replicas >= target)
               .mapToLong(Sample::nanos)
               .boxed()
               .findFirst()
               .map(reached -> Math.max(0, (pausedAt - reached) / 1_000_000))
+              .filter(ms -> pausedAt != previousPauseAt)
               .orElse(null);
+      previousPause = pausedAt;
       results.add(new StepResult(strategy, round, step, target, Math.max(atPause, during), lag));
     }
     return results;
+  }
+
+  /** When the Deployment went from running to paused. */
+  private static List<Long> pauseTransitions(List<PauseSample> deployment) {
+    List<Long> transitions = new ArrayList<>();
+    boolean paused = false;
+    for (PauseSample sample : deployment) {
+      if (sample.paused && !paused) {
+        transitions.add(sample.nanos);
+      }
+      paused = sample.paused;
+    }
+    return transitions;
   }
 
   static String table(
