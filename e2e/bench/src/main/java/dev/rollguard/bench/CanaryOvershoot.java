@@ -60,7 +60,8 @@ public final class CanaryOvershoot {
 
   private record RolloutSample(long nanos, String state, int index, int target) {}
 
-  private record PauseSample(long nanos, boolean paused) {}
+  /** The Deployment as its watch reported it: paused, and pods of its current template. */
+  private record PauseSample(long nanos, boolean paused, String image, int updated) {}
 
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(".").toAbsolutePath().normalize();
@@ -159,7 +160,14 @@ public final class CanaryOvershoot {
                             pauses.add(
                                 new PauseSample(
                                     System.nanoTime(),
-                                    Boolean.TRUE.equals(d.getSpec().getPaused())))));
+                                    Boolean.TRUE.equals(d.getSpec().getPaused()),
+                                    d.getSpec()
+                                        .getTemplate()
+                                        .getSpec()
+                                        .getContainers()
+                                        .get(0)
+                                        .getImage(),
+                                    updated(d)))));
         SharedIndexInformer<GenericKubernetesResource> rolloutWatch =
             client
                 .genericKubernetesResources(ROLLOUTS)
@@ -278,12 +286,14 @@ public final class CanaryOvershoot {
                   .findFirst()
                   .orElse(1)
               : recorded.target;
-      // Only when the share was reached during this step (a step whose share an earlier one
-      // already passed stays paused, with no pause of its own to time).
+      // From the Deployment reporting the step's pods to its pause, both on its own watch; only
+      // when the share was reached during this step (a step whose share an earlier one already
+      // passed stays paused, with no pause of its own to time).
       Long lag =
-          ours.stream()
-              .filter(s -> s.nanos >= began && s.replicas >= target)
-              .mapToLong(Sample::nanos)
+          deployment.stream()
+              .filter(
+                  d -> d.nanos >= began && image.equals(d.image) && d.updated >= recorded.target)
+              .mapToLong(PauseSample::nanos)
               .boxed()
               .findFirst()
               .map(reached -> Math.max(0, (pausedAt - reached) / 1_000_000))
@@ -293,6 +303,18 @@ public final class CanaryOvershoot {
       results.add(new StepResult(strategy, round, step, target, Math.max(atPause, during), lag));
     }
     return results;
+  }
+
+  /** Pods of the current template, once the controller has seen the latest spec. */
+  private static int updated(Deployment d) {
+    var status = d.getStatus();
+    if (status == null
+        || status.getObservedGeneration() == null
+        || status.getObservedGeneration() < d.getMetadata().getGeneration()
+        || status.getUpdatedReplicas() == null) {
+      return 0;
+    }
+    return status.getUpdatedReplicas();
   }
 
   /** When the Deployment went from running to paused. */
@@ -322,7 +344,7 @@ public final class CanaryOvershoot {
                 : podReadyDelay + " to " + podReadyDelay * 3 / 2 + " ms after scheduling")
         .append(")\n\n");
     t.append(
-        "| strategy | step | asks for (firstBatch: the first batch) | new pods while paused (min–max) | steps overshot | by at most | pause after the ReplicaSet reached the share, p50 / max |\n");
+        "| strategy | step | asks for (firstBatch: the first batch) | new pods while paused (min–max) | steps overshot | by at most | pause after the Deployment reported the share, p50 / max |\n");
     t.append("|---|---|---|---|---|---|---|\n");
     for (Strategy strategy : strategies) {
       for (int step = 1; step <= STEPS.size(); step++) {
