@@ -207,7 +207,7 @@ class GuardedDeployScenariosIT {
     FailedRevision failed = s.status().failedRevisions.get(0);
     assertThat(failed.images).containsExactly("shop/web:3");
     assertThat(failed.value).isEqualTo(130.0);
-    assertThat(failed.threshold).isEqualTo("<= 120 (baseline 100 20%)");
+    assertThat(failed.threshold).isEqualTo("<= 120 (baseline 100 + 20%)");
   }
 
   @Test
