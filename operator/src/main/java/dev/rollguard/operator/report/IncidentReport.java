@@ -1,5 +1,6 @@
 package dev.rollguard.operator.report;
 
+import dev.rollguard.operator.api.Durations;
 import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.HistoryEntry;
@@ -185,6 +186,6 @@ public final class IncidentReport {
   }
 
   private static String seconds(Duration duration) {
-    return duration.toSeconds() + " s";
+    return Durations.words(Duration.ofSeconds(Math.max(0, duration.toSeconds())));
   }
 }
