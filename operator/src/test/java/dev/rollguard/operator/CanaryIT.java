@@ -265,7 +265,9 @@ class CanaryIT {
       awaitCanary(name, c -> c.state == CanaryStatus.State.Paused);
       String revision = rollouts.get(name).getStatus().currentRevision.hash;
 
-      String table = platform.kubectl("get", "rollouts", "-n", NAMESPACE).orThrow().stdout();
+      // -o wide: the message is a priority-1 column.
+      String table =
+          platform.kubectl("get", "rollouts", "-n", NAMESPACE, "-o", "wide").orThrow().stdout();
       LOG.info("kubectl get rollouts:\n{}", table);
       String header = table.lines().findFirst().orElseThrow();
       String row = table.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow();

@@ -169,7 +169,8 @@ class GuardedDeployScenariosIT {
         .startsWith("# Incident: breach/web rolled back " + failed.hash)
         .contains("| Failed revision | " + failed.hash + " (shop/web:2) |")
         .contains("| Why | GuardBreached: guard db-connections = 180, bounds <= 150 |")
-        .containsPattern("\\| Detected and rolled back \\| [0-9]+ s after the deploy \\|")
+        .containsPattern(
+            "\\| Detected and rolled back \\| [0-9]+(s|m|m[0-9]{2}s) after the deploy \\|")
         .contains("| Deployed | " + failed.hash)
         .contains(
             "| Breached | " + failed.hash + " | db-connections = 180 > max 150 (breach 1 of 2) |")
@@ -207,7 +208,7 @@ class GuardedDeployScenariosIT {
     FailedRevision failed = s.status().failedRevisions.get(0);
     assertThat(failed.images).containsExactly("shop/web:3");
     assertThat(failed.value).isEqualTo(130.0);
-    assertThat(failed.threshold).isEqualTo("<= 120 (baseline 100 20%)");
+    assertThat(failed.threshold).isEqualTo("<= 120 (baseline 100 + 20%)");
   }
 
   @Test

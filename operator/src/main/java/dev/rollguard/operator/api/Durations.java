@@ -1,5 +1,6 @@
 package dev.rollguard.operator.api;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,6 +111,39 @@ public final class Durations {
               });
     }
     return total;
+  }
+
+  /**
+   * A duration in messages, the one style people read in events, status and reports: {@code 500ms},
+   * {@code 1.5s}, {@code 42s}, {@code 2m05s}, {@code 10m}, {@code 1h05m}, {@code 1h00m30s}. Below a
+   * minute it is exact to the millisecond; from a minute on, to the second.
+   */
+  public static String words(Duration duration) {
+    if (duration.isNegative() || duration.isZero()) {
+      return "0s";
+    }
+    if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+      return duration.toMillis() + "ms";
+    }
+    if (duration.compareTo(Duration.ofMinutes(1)) < 0) {
+      return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + "s";
+    }
+    long hours = duration.toHours();
+    int minutes = duration.toMinutesPart();
+    int seconds = duration.toSecondsPart();
+    StringBuilder text = new StringBuilder();
+    if (hours > 0) {
+      text.append(hours).append('h');
+      if (minutes > 0 || seconds > 0) {
+        text.append(String.format("%02dm", minutes));
+      }
+    } else {
+      text.append(minutes).append('m');
+    }
+    if (seconds > 0) {
+      text.append(String.format("%02ds", seconds));
+    }
+    return text.toString();
   }
 
   /** The shortest form, e.g. {@code 1h30m}; {@link #parse} reads it back if under 100000h. */

@@ -11,6 +11,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Rollout.GROUP)
 @Version(Rollout.VERSION)
 @ShortNames("rg")
+/*
+ * The columns of kubectl get, in this order (PrinterColumnOrder puts them so in the generated CRD,
+ * whose generator sorts them by JSON path): what it guards, how it is, the canary step, the images,
+ * the age; the message, long, only with -o wide.
+ */
 @AdditionalPrinterColumn(
     name = "Target",
     jsonPath = ".spec.workloadRef.name",
@@ -18,6 +23,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Phase",
     jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Step",
+    jsonPath = ".status.canary.step",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Current",
@@ -28,17 +37,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.stableRevision.images[0]",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
-    name = "Step",
-    jsonPath = ".status.canary.step",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Message",
-    jsonPath = ".status.message",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Message",
+    jsonPath = ".status.message",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
 public class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
 
   public static final String GROUP = "rollguard.dev";

@@ -22,6 +22,9 @@ import dev.rollguard.operator.decide.guard.Numbers;
  */
 final class RevisionWatch {
 
+  /** The event that tells the Deployment was paused once the rollback completed. */
+  static final String HELD_AFTER_ROLLBACK = "HeldAfterRollback";
+
   private RevisionWatch() {}
 
   static Transition observe(DecisionContext ctx, Stage stage) {
@@ -70,6 +73,8 @@ final class RevisionWatch {
     }
     FailedRevision last = ctx.status.failedRevisions.get(ctx.status.failedRevisions.size() - 1);
     ctx.change(new Change.HoldDeployment(last.hash));
+    String held =
+        "held: Deployment " + ctx.workloadName() + " paused until a new revision or a retry";
     ctx.history(
         HistoryEntry.Type.Held,
         last.hash,
@@ -77,7 +82,24 @@ final class RevisionWatch {
             + ctx.workloadName()
             + " paused: failed revision "
             + last.hash
-            + " cannot roll out again until a new revision arrives");
+            + " cannot roll out again until a new revision or a retry");
+    ctx.normal(
+        HELD_AFTER_ROLLBACK,
+        "rolled back "
+            + last.hash
+            + " and "
+            + held
+            + " (annotate the Rollout "
+            + Requests.RETRY
+            + "=true to analyse "
+            + last.hash
+            + " again)");
+    // The message says the Deployment was left paused, after what it says about the rollback.
+    if (ctx.status.message == null || ctx.status.message.isEmpty()) {
+      ctx.status.message = "rolled back " + last.hash + " and " + held;
+    } else if (!ctx.status.message.contains(held)) {
+      ctx.status.message = ctx.status.message + "; " + held;
+    }
   }
 
   private static Transition hold(DecisionContext ctx, Stage stage, FailedRevision failed) {

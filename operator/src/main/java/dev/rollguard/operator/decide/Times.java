@@ -1,5 +1,6 @@
 package dev.rollguard.operator.decide;
 
+import dev.rollguard.operator.api.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,15 +19,11 @@ final class Times {
     return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** "2m05s" style, for messages. */
+  /**
+   * A measured or configured time in a message, to the second: "42s", "2m05s" ({@link
+   * Durations#words}, the one style of durations in messages).
+   */
   static String words(Duration duration) {
-    long seconds = Math.max(0, duration.toSeconds());
-    if (seconds < 60) {
-      return seconds + "s";
-    }
-    long minutes = seconds / 60;
-    return seconds % 60 == 0
-        ? minutes + "m"
-        : minutes + "m" + String.format("%02d", seconds % 60) + "s";
+    return Durations.words(Duration.ofSeconds(Math.max(0, duration.toSeconds())));
   }
 }

@@ -1,5 +1,6 @@
 package dev.rollguard.operator.report;
 
+import dev.rollguard.operator.api.Durations;
 import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.HistoryEntry;
@@ -10,6 +11,7 @@ import dev.rollguard.operator.decide.guard.Numbers;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -79,7 +81,9 @@ public final class IncidentReport {
 
   private static void timeline(StringBuilder md, RolloutStatus status, List<Event> events) {
     md.append("## Timeline\n\n| time | what | revision | detail |\n|---|---|---|---|\n");
-    for (HistoryEntry entry : status.history) {
+    List<HistoryEntry> history = new ArrayList<>(status.history);
+    history.sort(Comparator.comparing(h -> h.at, Comparator.nullsFirst(Comparator.naturalOrder())));
+    for (HistoryEntry entry : history) {
       md.append("| ")
           .append(entry.at)
           .append(" | ")
@@ -91,13 +95,12 @@ public final class IncidentReport {
           .append(" |\n");
     }
     List<Event> sorted = new ArrayList<>(events);
-    sorted.sort(
-        Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()));
+    sorted.sort(Comparator.comparing(e -> when(e, history)));
     if (!sorted.isEmpty()) {
       md.append("\n## Events\n\n| time | type | reason | message |\n|---|---|---|---|\n");
       for (Event event : sorted) {
         md.append("| ")
-            .append(event.getLastTimestamp())
+            .append(time(event))
             .append(" | ")
             .append(event.getType())
             .append(" | ")
@@ -108,6 +111,36 @@ public final class IncidentReport {
       }
     }
     md.append('\n');
+  }
+
+  /**
+   * When an event happened, as precisely as known: its microsecond {@code eventTime}; for an event
+   * with only second-resolution timestamps, the millisecond time of the history entry with the same
+   * message in that second (so a breach and the rollback of the same second keep their order).
+   */
+  static Instant when(Event event, List<HistoryEntry> history) {
+    if (event.getEventTime() != null && event.getEventTime().getTime() != null) {
+      return Instant.parse(event.getEventTime().getTime());
+    }
+    String coarse =
+        event.getLastTimestamp() != null ? event.getLastTimestamp() : event.getFirstTimestamp();
+    if (coarse == null) {
+      return Instant.EPOCH;
+    }
+    Instant second = Instant.parse(coarse).truncatedTo(ChronoUnit.SECONDS);
+    return history.stream()
+        .filter(h -> h.at != null && h.at.truncatedTo(ChronoUnit.SECONDS).equals(second))
+        .filter(h -> h.message != null && h.message.equals(event.getMessage()))
+        .map(h -> h.at)
+        .findFirst()
+        .orElse(second);
+  }
+
+  private static String time(Event event) {
+    if (event.getEventTime() != null && event.getEventTime().getTime() != null) {
+      return event.getEventTime().getTime();
+    }
+    return event.getLastTimestamp() != null ? event.getLastTimestamp() : event.getFirstTimestamp();
   }
 
   private static void guards(StringBuilder md, RolloutStatus status) {
@@ -153,6 +186,6 @@ public final class IncidentReport {
   }
 
   private static String seconds(Duration duration) {
-    return duration.toSeconds() + " s";
+    return Durations.words(Duration.ofSeconds(Math.max(0, duration.toSeconds())));
   }
 }

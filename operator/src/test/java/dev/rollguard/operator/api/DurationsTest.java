@@ -185,6 +185,20 @@ class DurationsTest {
     assertThat(Durations.format(Duration.ZERO)).isEqualTo("0ms");
   }
 
+  @Test
+  void messagesWriteDurationsInOneStyle() {
+    assertThat(Durations.words(Duration.ZERO)).isEqualTo("0s");
+    assertThat(Durations.words(Duration.ofMillis(500))).isEqualTo("500ms");
+    assertThat(Durations.words(Duration.ofMillis(1500))).isEqualTo("1.5s");
+    assertThat(Durations.words(Duration.ofSeconds(42))).isEqualTo("42s");
+    assertThat(Durations.words(Duration.ofSeconds(125))).isEqualTo("2m05s");
+    assertThat(Durations.words(Duration.ofMinutes(10))).isEqualTo("10m");
+    assertThat(Durations.words(Duration.ofMinutes(65))).isEqualTo("1h05m");
+    assertThat(Durations.words(Duration.ofSeconds(3630))).isEqualTo("1h00m30s");
+    assertThat(Durations.words(Duration.ofHours(2))).isEqualTo("2h");
+    assertThat(Durations.words(Duration.ofMillis(125_700))).as("to the second").isEqualTo("2m05s");
+  }
+
   private static Pattern celRegex(String rule) {
     Matcher m = Pattern.compile("^!?self\\.matches\\('([^']*)'\\)$").matcher(rule);
     assertThat(m.matches()).as("a single self.matches rule: %s", rule).isTrue();

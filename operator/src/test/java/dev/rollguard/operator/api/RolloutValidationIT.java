@@ -70,8 +70,7 @@ class RolloutValidationIT {
         .contains("TARGET")
         .contains("PHASE")
         .contains("CURRENT")
-        .contains("STABLE")
-        .contains("MESSAGE");
+        .contains("STABLE");
     assertThat(platform.kubectl("get", "rg", "checkout", "-o", "name").orThrow().stdout().strip())
         .isEqualTo("rollout.rollguard.dev/checkout");
   }

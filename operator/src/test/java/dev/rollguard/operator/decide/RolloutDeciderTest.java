@@ -117,7 +117,8 @@ class RolloutDeciderTest {
               f.lastActions().stream()
                   .filter(Notice.Event.class::isInstance)
                   .map(a -> ((Notice.Event) a).message()))
-          .containsExactly("db = 200 > max 150; db = 200 > 120 (baseline 80 50%) (breach 1 of 2)");
+          .containsExactly(
+              "db = 200 > max 150; db = 200 > 120 (baseline 80 + 50%) (breach 1 of 2)");
     }
 
     @Test
@@ -157,7 +158,7 @@ class RolloutDeciderTest {
                 assertThat(failed.hash).isEqualTo(NEXT.hash());
                 assertThat(failed.guard).isEqualTo("db");
                 assertThat(failed.value).isEqualTo(210.0);
-                assertThat(failed.threshold).isEqualTo("<= 150, <= 120 (baseline 80 50%)");
+                assertThat(failed.threshold).isEqualTo("<= 150, <= 120 (baseline 80 + 50%)");
               });
       Notice.RollbackCounted count = f.actions(Notice.RollbackCounted.class).get(0);
       assertThat(count.detection()).isEqualTo(Duration.ofSeconds(45));
@@ -333,7 +334,9 @@ class RolloutDeciderTest {
       MeasurementRequest request = f.advanceToMeasurement();
       assertThat(request.purpose()).isEqualTo(Purpose.RECOVERY);
       f.step(STABLE, f.values(Purpose.RECOVERY, STABLE.hash(), 85));
-      assertThat(f.eventReasons()).containsExactly("Recovered");
+      assertThat(f.eventReasons())
+          .as("the rollback complete, the Deployment is held in the same pass")
+          .containsExactly("HeldAfterRollback", "Recovered");
       assertThat(condition("Recovered").getStatus()).isEqualTo("True");
       assertThat(condition("Ready").getStatus()).isEqualTo("True");
       assertThat(f.last.measurement()).isEmpty();
@@ -455,6 +458,24 @@ class RolloutDeciderTest {
       f.step(STABLE);
       assertThat(f.actions(Change.HoldDeployment.class))
           .containsExactly(new Change.HoldDeployment(NEXT.hash()));
+    }
+
+    @Test
+    void theMessageAndAnEventSayTheDeploymentWasLeftPaused() {
+      rolledBack();
+      String rolledBackMessage = status().message;
+      f.step(STABLE);
+      String held = "held: Deployment web paused until a new revision or a retry";
+      assertThat(status().message).isEqualTo(rolledBackMessage + "; " + held);
+      assertThat(f.actions(Notice.Event.class))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.reason()).isEqualTo("HeldAfterRollback");
+                assertThat(e.message()).startsWith("rolled back " + NEXT.hash() + " and " + held);
+              });
+      f.step(stablePaused);
+      assertThat(status().message).as("said once").isEqualTo(rolledBackMessage + "; " + held);
     }
 
     @Test

@@ -36,8 +36,7 @@ public record CompareBound(String guard, Increase maxIncrease, Double maxRatio) 
     List<String> breaches = new ArrayList<>();
     if (maxIncrease != null) {
       double limit = maxIncrease.limit(base);
-      String bound =
-          Numbers.format(limit) + " (compared " + Numbers.format(base) + " " + maxIncrease + ")";
+      String bound = Numbers.format(limit) + " (" + maxIncrease.over("compared", base) + ")";
       limits.add("<= " + bound);
       if (value > limit) {
         breaches.add(guard + " = " + Numbers.format(value) + " > " + bound);

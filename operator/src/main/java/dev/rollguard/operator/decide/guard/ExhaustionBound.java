@@ -26,7 +26,7 @@ public record ExhaustionBound(String guard, Duration within, Duration window) {
 
   public GuardEvaluation evaluate(
       Series series, Optional<Double> limit, Optional<String> limitError) {
-    String windowText = "window " + Durations.format(window);
+    String windowText = "window " + Durations.words(window);
     if (series.failure().isPresent()) {
       return new GuardEvaluation(
           Verdict.Inconclusive, "trend", guard + " trend: " + series.failure().get().reason());
@@ -40,7 +40,7 @@ public record ExhaustionBound(String guard, Duration within, Duration window) {
     double max = limit.get();
     Optional<Trend> fitted = Trend.fit(series.points());
     String threshold =
-        "not projected to reach " + Numbers.format(max) + " within " + Durations.format(within);
+        "not projected to reach " + Numbers.format(max) + " within " + Durations.words(within);
     if (fitted.isEmpty()) {
       return new GuardEvaluation(
           Verdict.Inconclusive,
@@ -82,8 +82,10 @@ public record ExhaustionBound(String guard, Duration within, Duration window) {
     return (perMinute >= 0 ? "+" : "") + Numbers.format(perMinute);
   }
 
+  /** A projection, as precise as it is: to the second under two minutes, else to the minute. */
   private static String words(Duration duration) {
     long seconds = Math.max(1, duration.toSeconds());
-    return seconds < 120 ? seconds + "s" : Math.round(seconds / 60.0) + "m";
+    return Durations.words(
+        Duration.ofSeconds(seconds < 120 ? seconds : Math.round(seconds / 60.0) * 60));
   }
 }

@@ -43,17 +43,15 @@ public record GuardBounds(String guard, Double max, Double min, Increase maxIncr
         double limit = maxIncrease.limit(baseline.getAsDouble());
         String bound =
             Numbers.format(limit)
-                + " (baseline "
-                + Numbers.format(baseline.getAsDouble())
-                + " "
-                + maxIncrease
+                + " ("
+                + maxIncrease.over("baseline", baseline.getAsDouble())
                 + ")";
         limits.add("<= " + bound);
         if (value > limit) {
           breaches.add(guard + " = " + Numbers.format(value) + " > " + bound);
         }
       } else {
-        limits.add("<= baseline " + maxIncrease + " (no baseline)");
+        limits.add("<= baseline " + maxIncrease.added() + " (no baseline)");
         increaseUnjudged = true;
       }
     }

@@ -27,6 +27,24 @@ public record Increase(boolean relative, double amount) {
     return relative ? baseline + Math.abs(baseline) * amount / 100.0 : baseline + amount;
   }
 
+  /**
+   * The limit as people read it: {@code baseline 20 + 50%}, {@code baseline 8 + 15} ({@code what}
+   * names the value it is added to).
+   */
+  public String over(String what, double base) {
+    return what + " " + Numbers.format(base) + " + " + amountText();
+  }
+
+  /** The increase without the value it is added to: {@code + 50%}, {@code + 15}. */
+  public String added() {
+    return "+ " + amountText();
+  }
+
+  private String amountText() {
+    return Numbers.format(amount) + (relative ? "%" : "");
+  }
+
+  /** As written in the spec: {@code 50%}, {@code +15}. */
   @Override
   public String toString() {
     return relative ? Numbers.format(amount) + "%" : "+" + Numbers.format(amount);

@@ -1,6 +1,6 @@
 package dev.rollguard.operator.measure.prometheus;
 
-import java.math.BigDecimal;
+import dev.rollguard.operator.api.Durations;
 import java.net.URI;
 import java.time.Duration;
 
@@ -9,15 +9,12 @@ final class Wording {
 
   private Wording() {}
 
-  /** {@code 5s}, {@code 1.5s}, {@code 500ms}, {@code 2m}: how users write timeouts in a Rollout. */
+  /**
+   * {@code 5s}, {@code 1.5s}, {@code 500ms}, {@code 2m}: the one style of durations in messages
+   * ({@link Durations#words}), exact for timeouts under a minute.
+   */
   static String duration(Duration duration) {
-    if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
-      return duration.toMillis() + "ms";
-    }
-    if (duration.toMillis() % 60_000 == 0) {
-      return duration.toMinutes() + "m";
-    }
-    return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + "s";
+    return Durations.words(duration);
   }
 
   /** The address without user info, which may hold a password. */

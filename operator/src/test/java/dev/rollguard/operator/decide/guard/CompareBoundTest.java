@@ -36,7 +36,7 @@ class CompareBoundTest {
   void anAbsoluteToleranceAndARatioMustBothHold() {
     GuardEvaluation e = bound("+5", 2.0).evaluate(0.8, OptionalDouble.of(0.1), Optional.empty());
     assertThat(e.verdict()).as("within +5, but 8 times the stable value").isEqualTo(Verdict.Breach);
-    assertThat(e.threshold()).isEqualTo("<= 5.1 (compared 0.1 +5), <= 0.2 (compared 0.1 x 2)");
+    assertThat(e.threshold()).isEqualTo("<= 5.1 (compared 0.1 + 5), <= 0.2 (compared 0.1 x 2)");
   }
 
   @Test

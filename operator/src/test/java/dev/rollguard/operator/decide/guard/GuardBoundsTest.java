@@ -45,7 +45,7 @@ class GuardBoundsTest {
     assertThat(relative.evaluate(119, OptionalDouble.of(80)).verdict()).isEqualTo(Verdict.Pass);
     GuardEvaluation breach = relative.evaluate(130, OptionalDouble.of(80));
     assertThat(breach.verdict()).isEqualTo(Verdict.Breach);
-    assertThat(breach.reason()).isEqualTo("db = 130 > 120 (baseline 80 50%)");
+    assertThat(breach.reason()).isEqualTo("db = 130 > 120 (baseline 80 + 50%)");
     // The same 130 before a deploy whose baseline was 100 is fine: the bound moves with the
     // baseline.
     assertThat(relative.evaluate(130, OptionalDouble.of(100)).verdict()).isEqualTo(Verdict.Pass);
@@ -56,6 +56,17 @@ class GuardBoundsTest {
     GuardBounds absolute = bounds(null, null, "+40");
     assertThat(absolute.evaluate(120, OptionalDouble.of(80)).verdict()).isEqualTo(Verdict.Pass);
     assertThat(absolute.evaluate(121, OptionalDouble.of(80)).verdict()).isEqualTo(Verdict.Breach);
+  }
+
+  @Test
+  void boundsReadAsTheBaselinePlusTheIncrease() {
+    GuardEvaluation absolute = bounds(null, null, "+15").evaluate(30, OptionalDouble.of(8));
+    assertThat(absolute.reason()).isEqualTo("db = 30 > 23 (baseline 8 + 15)");
+    assertThat(absolute.threshold()).isEqualTo("<= 23 (baseline 8 + 15)");
+    GuardEvaluation relative = bounds(null, null, "50%").evaluate(100, OptionalDouble.of(20));
+    assertThat(relative.reason()).isEqualTo("db = 100 > 30 (baseline 20 + 50%)");
+    assertThat(bounds(150.0, null, "50%").evaluate(100, OptionalDouble.empty()).threshold())
+        .isEqualTo("<= 150, <= baseline + 50% (no baseline)");
   }
 
   @Test
@@ -72,8 +83,8 @@ class GuardBoundsTest {
   @Test
   void everyBreachedBoundIsNamed() {
     GuardEvaluation e = bounds(150.0, null, "10%").evaluate(200, OptionalDouble.of(100));
-    assertThat(e.reason()).isEqualTo("db = 200 > max 150; db = 200 > 110 (baseline 100 10%)");
-    assertThat(e.threshold()).isEqualTo("<= 150, <= 110 (baseline 100 10%)");
+    assertThat(e.reason()).isEqualTo("db = 200 > max 150; db = 200 > 110 (baseline 100 + 10%)");
+    assertThat(e.threshold()).isEqualTo("<= 150, <= 110 (baseline 100 + 10%)");
   }
 
   @Test

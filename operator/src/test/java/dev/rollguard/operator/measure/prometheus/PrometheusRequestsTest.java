@@ -100,6 +100,6 @@ class PrometheusRequestsTest {
     assertThat(Wording.duration(Duration.ofMillis(500))).isEqualTo("500ms");
     assertThat(Wording.duration(Duration.ofMillis(2250))).isEqualTo("2.25s");
     assertThat(Wording.duration(Duration.ofMinutes(2))).isEqualTo("2m");
-    assertThat(Wording.duration(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(Wording.duration(Duration.ofSeconds(90))).isEqualTo("1m30s");
   }
 }
