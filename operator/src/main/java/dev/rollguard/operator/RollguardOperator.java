@@ -44,6 +44,7 @@ public final class RollguardOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RollguardOperator.class);
 
   private final OperatorOptions options;
+  private final RolloutReconciler reconciler;
   private final KubernetesClient client;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ScheduledExecutorService timer;
@@ -70,7 +71,7 @@ public final class RollguardOperator implements AutoCloseable {
     HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(timer).build();
     this.events = new EventRecorder(client, clock, identity());
-    RolloutReconciler reconciler =
+    this.reconciler =
         new RolloutReconciler(
             new RolloutDecider(clock),
             new MeasurementJobs(client, options.prometheusUrl()),
@@ -142,7 +143,9 @@ public final class RollguardOperator implements AutoCloseable {
 
   public void start() {
     metricsServer = MetricsServer.start(options.metricsPort(), registry);
-    healthServer = HealthServer.start(options.healthPort(), Optional::empty, this::notReadyReason);
+    healthServer =
+        HealthServer.start(
+            options.healthPort(), reconciler::stalledReconcile, this::notReadyReason);
     operator.start();
     LOG.info(
         "Rollguard operator started ({}); metrics on port {}, health on port {}",

@@ -32,9 +32,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -80,6 +82,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final SimpleInboundEventSource<Rollout> wakeups =
       new SimpleInboundEventSource<>("wakeups");
   private volatile MeasurementScheduler scheduler;
+  private final ReconcileWatchdog watchdog = new ReconcileWatchdog(Clock.systemUTC(), STALL_LIMIT);
+  private volatile IndexerResourceCache<Rollout> rollouts;
+
+  /** A Rollout woken this long ago and not reconciled since fails the liveness probe. */
+  static final Duration STALL_LIMIT = Duration.ofMinutes(5);
 
   /**
    * @param beforeStatusWrite sees every status about to be written; tests make it throw to fail a
@@ -107,11 +114,22 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   /** Handed to the scheduler: a finished round becomes an event for its Rollout. */
   public void wake(ResourceID rollout) {
+    watchdog.woken(rollout);
     wakeups.propagateEvent(rollout);
+  }
+
+  /**
+   * Why the operator should be restarted (for the liveness probe): a Rollout woken and not
+   * reconciled for {@link #STALL_LIMIT}.
+   */
+  public Optional<String> stalledReconcile() {
+    IndexerResourceCache<Rollout> cache = rollouts;
+    return cache == null ? Optional.empty() : watchdog.stalled(id -> cache.get(id).isPresent());
   }
 
   @Override
   public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
+    rollouts = context.getPrimaryCache();
     context.getPrimaryCache().addIndexer(WORKLOAD_INDEX, rollout -> List.of(workloadKey(rollout)));
     var deployments =
         new InformerEventSource<>(
@@ -142,6 +160,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   @Override
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+    watchdog.attempted(ResourceID.fromResource(rollout));
     long started = System.nanoTime();
     boolean success = false;
     try {
@@ -286,6 +305,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   @Override
   public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
     ResourceID id = ResourceID.fromResource(rollout);
+    watchdog.attempted(id);
     scheduler.forget(id);
     metrics.forget(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
     // The Deployment is the user's: it stays as it is, except that a hold or a canary pause

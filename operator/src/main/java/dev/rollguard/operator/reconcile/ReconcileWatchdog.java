@@ -1,0 +1,71 @@
+package dev.rollguard.operator.reconcile;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices a Rollout that was woken (a measurement round finished for it) and then never reconciled:
+ * the event was lost between the operator SDK and the reconciler, and the Rollout would stay where
+ * it is (a canary step paused, an analysis unfinished) until the operator restarts. Such a stall
+ * fails the liveness probe, so the kubelet restarts the operator, which resumes every Rollout from
+ * its status. A reconcile that is attempted and fails is not a stall: it is retried, and reported
+ * on the Rollout.
+ */
+final class ReconcileWatchdog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReconcileWatchdog.class);
+
+  private final Clock clock;
+  private final Duration limit;
+  private final Map<ResourceID, Instant> wokenAt = new ConcurrentHashMap<>();
+
+  ReconcileWatchdog(Clock clock, Duration limit) {
+    this.clock = clock;
+    this.limit = limit;
+  }
+
+  /**
+   * An event was sent to this Rollout's reconcile; the first one not yet followed by one counts.
+   */
+  void woken(ResourceID rollout) {
+    wokenAt.putIfAbsent(rollout, clock.instant());
+  }
+
+  /** A reconcile of this Rollout started (or it was deleted). */
+  void attempted(ResourceID rollout) {
+    wokenAt.remove(rollout);
+  }
+
+  /**
+   * The Rollout woken longest ago without a reconcile since, if longer than the limit; Rollouts
+   * that no longer exist are forgotten.
+   */
+  Optional<String> stalled(Predicate<ResourceID> exists) {
+    Instant now = clock.instant();
+    wokenAt.keySet().removeIf(rollout -> !exists.test(rollout));
+    return wokenAt.entrySet().stream()
+        .filter(e -> Duration.between(e.getValue(), now).compareTo(limit) > 0)
+        .min(Map.Entry.comparingByValue())
+        .map(
+            e -> {
+              String reason =
+                  "Rollout "
+                      + e.getKey().getNamespace().orElse("")
+                      + "/"
+                      + e.getKey().getName()
+                      + " was woken "
+                      + Duration.between(e.getValue(), now).toSeconds()
+                      + "s ago and not reconciled since; restart the operator";
+              LOG.error(reason);
+              return reason;
+            });
+  }
+}

@@ -1,0 +1,52 @@
+package dev.rollguard.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rollguard.testing.MovableClock;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ReconcileWatchdogTest {
+
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-30T10:00:00Z"));
+  private final ReconcileWatchdog watchdog = new ReconcileWatchdog(clock, Duration.ofMinutes(5));
+  private final ResourceID web = new ResourceID("web", "shop");
+
+  @Test
+  void aRolloutWokenAndNeverReconciledIsAStallOnceTheLimitHasPassed() {
+    watchdog.woken(web);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(watchdog.stalled(id -> true)).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(watchdog.stalled(id -> true))
+        .hasValueSatisfying(reason -> assertThat(reason).contains("shop/web").contains("301s"));
+  }
+
+  @Test
+  void aReconcileAttemptEndsIt() {
+    watchdog.woken(web);
+    clock.advance(Duration.ofMinutes(3));
+    watchdog.attempted(web);
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(watchdog.stalled(id -> true)).isEmpty();
+  }
+
+  @Test
+  void laterWakeUpsDoNotMoveTheFirstOneThatWentUnanswered() {
+    watchdog.woken(web);
+    clock.advance(Duration.ofMinutes(4));
+    watchdog.woken(web);
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(watchdog.stalled(id -> true)).isPresent();
+  }
+
+  @Test
+  void aDeletedRolloutIsForgotten() {
+    watchdog.woken(web);
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(watchdog.stalled(id -> false)).isEmpty();
+    assertThat(watchdog.stalled(id -> true)).as("forgotten, not just skipped").isEmpty();
+  }
+}
