@@ -13,6 +13,8 @@ import java.util.Collections;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The incident replay as a canary, measured against the full rollout of today: the release that
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 @LocalPlatform(cluster = true, prometheus = true, postgres = true, maxConnections = 200)
 class CanaryReplayIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CanaryReplayIT.class);
 
   private static final int PODS = 4;
 
@@ -95,17 +99,18 @@ class CanaryReplayIT {
   @AfterAll
   static void stop() throws InterruptedException {
     if (canary != null && fullRollout != null) {
-      System.out.printf(
-          "%ncanary: rolled back %d s after the deploy, peak %d leaked sessions on %d of %d pods;"
-              + " full rollout: %d s, %d sessions on %d of %d pods%n%n",
-          canary.secondsToRollback,
-          canary.leakedSessions,
-          canary.leakyPods,
-          canary.pods,
-          fullRollout.secondsToRollback,
-          fullRollout.leakedSessions,
-          fullRollout.leakyPods,
-          fullRollout.pods);
+      LOG.info(
+          String.format(
+              "canary: rolled back %d s after the deploy, peak %d leaked sessions on %d of %d pods;"
+                  + " full rollout: %d s, %d sessions on %d of %d pods",
+              canary.secondsToRollback,
+              canary.leakedSessions,
+              canary.leakyPods,
+              canary.pods,
+              fullRollout.secondsToRollback,
+              fullRollout.leakedSessions,
+              fullRollout.leakyPods,
+              fullRollout.pods));
     }
     if (operator != null) {
       operator.close();
@@ -124,7 +129,7 @@ class CanaryReplayIT {
           .until(() -> !w.field("{.status.stableRevision.podTemplateHash}").isEmpty());
 
       canary = replay(w, sessions);
-      System.out.println("canary: " + canary.describe());
+      LOG.info("canary: {}", canary.describe());
 
       assertThat(canary.leakyPods).as("pods that ever ran the leaking image").isEqualTo(1);
       assertThat(pausedEvent(w)).contains("at canary step 1/1 with 1 of " + PODS + " pods on ");
@@ -146,7 +151,7 @@ class CanaryReplayIT {
       w.guard();
 
       fullRollout = replay(w, sessions);
-      System.out.println("full rollout: " + fullRollout.describe());
+      LOG.info("full rollout: {}", fullRollout.describe());
 
       assertThat(fullRollout.leakyPods)
           .as("pods that ever ran the leaking image")

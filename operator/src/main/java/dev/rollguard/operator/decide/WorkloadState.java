@@ -88,14 +88,8 @@ public record WorkloadState(
   /** This state with what the reconciler read of the Deployment's ReplicaSets. */
   public WorkloadState withReplicaSets(
       Optional<PreviousRevision> previous, Map<String, String> podTemplateHashes) {
-    return new WorkloadState(
-        hash,
-        images,
-        available,
-        availability,
+    return with(
         paused,
-        heldRevision,
-        rollingOut,
         previous,
         Map.copyOf(podTemplateHashes),
         replicas,
@@ -106,21 +100,29 @@ public record WorkloadState(
 
   /** This state with {@code updated} of {@code replicas} pods on the current template. */
   public WorkloadState withPods(int replicas, int updated) {
-    return with(paused, replicas, updated, canaryPause, generation);
+    return with(paused, previous, podTemplateHashes, replicas, updated, canaryPause, generation);
   }
 
   /** This state at another Deployment generation. */
   public WorkloadState withGeneration(long generation) {
-    return with(paused, replicas, updatedReplicas, canaryPause, generation);
+    return with(
+        paused, previous, podTemplateHashes, replicas, updatedReplicas, canaryPause, generation);
   }
 
   /** This state paused (or not) by a canary step of the revision {@code hash}. */
   public WorkloadState withCanaryPause(boolean paused, Optional<String> hash) {
-    return with(paused, replicas, updatedReplicas, hash, generation);
+    return with(paused, previous, podTemplateHashes, replicas, updatedReplicas, hash, generation);
   }
 
+  /** A copy with the fields that observation adds or tests vary; the template's stay. */
   private WorkloadState with(
-      boolean paused, int replicas, int updated, Optional<String> canaryPause, long generation) {
+      boolean paused,
+      Optional<PreviousRevision> previous,
+      Map<String, String> podTemplateHashes,
+      int replicas,
+      int updated,
+      Optional<String> canaryPause,
+      long generation) {
     return new WorkloadState(
         hash,
         images,
