@@ -30,6 +30,9 @@ public final class PluginMain {
   }
 
   static int run(Terminal terminal, String... words) {
+    if (words.length == 1 && words[0].equals(CdsTraining.COMMAND)) {
+      return CdsTraining.run();
+    }
     if (words.length == 0 || isHelp(words[0]) || words[0].equals("help") && words.length == 1) {
       (words.length == 0 ? terminal.err() : terminal.out()).print(usage());
       return words.length == 0 ? ExitCodes.USAGE : ExitCodes.OK;

@@ -32,10 +32,10 @@ final class StatusView {
     field("Deployment", text(rollout.path("spec").path("workloadRef").path("name")));
     String phase = status.path("phase").asText("");
     String stage = status.path("stage").asText("");
-    field(
-        "Phase", phase.isEmpty() ? "<none>" : phase + (stage.isEmpty() ? "" : " (" + stage + ")"));
+    boolean stageSaysMore = !stage.isEmpty() && !stage.equals(phase);
+    field("Phase", phase.isEmpty() ? "<none>" : phase + (stageSaysMore ? " (" + stage + ")" : ""));
     field("Message", status.path("message").asText(""));
-    field("Verdict", health.word() + " (exit " + health.exitCode() + "): " + health.summary());
+    field("Verdict", verdict(health, phase));
     revisions();
     canary();
     guards();
@@ -44,13 +44,26 @@ final class StatusView {
     return out.toString();
   }
 
+  /** The verdict, with its reason when the phase alone does not give it. */
+  private static String verdict(Health health, String phase) {
+    String verdict = health.word() + " (exit " + health.exitCode() + ")";
+    return phase.isEmpty() || !health.summary().startsWith(phase + ":")
+        ? verdict + ": " + health.summary()
+        : verdict;
+  }
+
   private void revisions() {
     List<List<String>> rows = new ArrayList<>();
-    revision(rows, "current", status.path("currentRevision"), "since", "since");
+    revision(rows, "current", status.path("currentRevision"), "deployed", "since");
     revision(rows, "stable", status.path("stableRevision"), "promoted", "promotedAt");
     String held = status.path("heldRevision").asText("");
     if (!held.isEmpty()) {
-      rows.add(List.of("held", held, "-", "Deployment paused until a new revision or a retry"));
+      rows.add(
+          List.of(
+              "held",
+              held,
+              images(failedRevision(held)),
+              "Deployment paused until a new revision or a retry"));
     }
     for (JsonNode failed : status.path("failedRevisions")) {
       rows.add(
@@ -60,7 +73,7 @@ final class StatusView {
               images(failed),
               "failed " + ago(failed.path("failedAt")) + describe(failed)));
     }
-    section("Revisions", List.of("", "REVISION", "IMAGES", "WHEN"), rows);
+    section("Revisions", List.of("ROLE", "REVISION", "IMAGES", "WHEN"), rows);
   }
 
   private void revision(
@@ -153,34 +166,55 @@ final class StatusView {
     section("Conditions", List.of("TYPE", "STATUS", "REASON", "SINCE", "MESSAGE"), rows);
   }
 
+  /** The last rollback (or failed recovery), and the hold that followed it, if any. */
   private void lastIncident() {
     JsonNode incident = null;
+    JsonNode held = null;
     for (JsonNode entry : status.path("history")) {
       String type = entry.path("type").asText();
-      if (type.equals("RolledBack") || type.equals("NotRecovered") || type.equals("Held")) {
+      if (type.equals("RolledBack") || type.equals("NotRecovered")) {
         incident = entry;
+        held = null;
+      } else if (type.equals("Held")) {
+        held = entry;
       }
     }
     out.append('\n');
-    if (incident == null) {
+    if (incident == null && held == null) {
       field("Last incident", "none recorded");
       return;
     }
-    String revision = incident.path("revision").asText("");
-    field(
-        "Last incident",
-        incident.path("type").asText()
-            + " "
-            + ago(incident.path("at"))
-            + (revision.isEmpty() ? "" : " (revision " + revision + ")")
-            + ": "
-            + incident.path("message").asText(""));
+    if (incident != null) {
+      field("Last incident", entry(incident));
+    }
+    if (held != null) {
+      field(incident == null ? "Last incident" : "", entry(held));
+    }
     field(
         "",
         "the whole record: kubectl rollguard report "
             + text(rollout.path("metadata").path("name"))
             + " -n "
             + text(rollout.path("metadata").path("namespace")));
+  }
+
+  private String entry(JsonNode entry) {
+    String revision = entry.path("revision").asText("");
+    return entry.path("type").asText()
+        + " "
+        + ago(entry.path("at"))
+        + (revision.isEmpty() ? "" : " (revision " + revision + ")")
+        + ": "
+        + entry.path("message").asText("");
+  }
+
+  private JsonNode failedRevision(String hash) {
+    for (JsonNode failed : status.path("failedRevisions")) {
+      if (hash.equals(failed.path("hash").asText())) {
+        return failed;
+      }
+    }
+    return rollout.path("-none-");
   }
 
   private void section(String title, List<String> header, List<List<String>> rows) {

@@ -81,7 +81,19 @@ final class RecoveryHandler implements StageHandler {
     ctx.history(HistoryEntry.Type.Recovered, recovery.revision, message);
     ctx.normal("Recovered", message);
     return Transition.to(
-        Stage.RolledBack, StageStatusWriter.RECOVERED, ctx.status.message + "; recovered", message);
+        Stage.RolledBack, StageStatusWriter.RECOVERED, withRecovered(ctx.status.message), message);
+  }
+
+  /**
+   * The rollback's message with "recovered" after what it says about the rollback and before the
+   * hold, whichever came first, so the message reads the same in every run.
+   */
+  static String withRecovered(String message) {
+    String text = message == null ? "" : message;
+    int held = text.indexOf(RevisionWatch.HELD_CLAUSE);
+    return held < 0
+        ? text + "; recovered"
+        : text.substring(0, held) + "; recovered" + text.substring(held);
   }
 
   private static Transition notRecovered(DecisionContext ctx, AnalysisStatus recovery) {

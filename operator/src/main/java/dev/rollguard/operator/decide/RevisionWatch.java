@@ -25,6 +25,9 @@ final class RevisionWatch {
   /** The event that tells the Deployment was paused once the rollback completed. */
   static final String HELD_AFTER_ROLLBACK = "HeldAfterRollback";
 
+  /** How a rollback's message says the Deployment was left paused (always its last clause). */
+  static final String HELD_CLAUSE = "; held: ";
+
   private RevisionWatch() {}
 
   static Transition observe(DecisionContext ctx, Stage stage) {
