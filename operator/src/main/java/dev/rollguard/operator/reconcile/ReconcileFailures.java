@@ -60,6 +60,9 @@ final class ReconcileFailures {
     if (news) {
       LOG.warn("Rollout {}: {}", id, message, e);
       notices.warn(rollout, reason, message);
+      if (e instanceof RollbackFailedException || "RollbackFailed".equals(reason)) {
+        notices.rollbackFailed(latest, message, Instant.now());
+      }
     } else {
       // The stack trace was logged the first time.
       LOG.warn("Rollout {}: {}", id, message);
