@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * Routes a Rollout's notifications to its targets: those named in {@code spec.notifications}
- * (narrowed by its {@code on}) and those defined for all Rollouts, each filtered by the target's
- * own {@code on}. Never blocks: messages are handed to the {@link NotificationSender}.
+ * (narrowed by its {@code when}) and those defined for all Rollouts, each filtered by the target's
+ * own {@code when}. Never blocks: messages are handed to the {@link NotificationSender}.
  */
 public class Notifications {
 
@@ -59,16 +59,16 @@ public class Notifications {
     Map<String, Target> chosen = new LinkedHashMap<>();
     NotificationsSpec spec = rollout.getSpec() == null ? null : rollout.getSpec().notifications;
     if (spec != null && spec.targets != null) {
-      boolean wanted = spec.on == null || spec.on.isEmpty() || spec.on.contains(kind);
+      boolean wanted = spec.when == null || spec.when.isEmpty() || spec.when.contains(kind);
       for (String name : spec.targets) {
         Target target = current.targets().get(name);
-        if (wanted && target != null && target.on().contains(kind)) {
+        if (wanted && target != null && target.when().contains(kind)) {
           chosen.putIfAbsent(name, target);
         }
       }
     }
     for (Target target : current.forAllRollouts()) {
-      if (target.on().contains(kind)) {
+      if (target.when().contains(kind)) {
         chosen.putIfAbsent(target.name(), target);
       }
     }

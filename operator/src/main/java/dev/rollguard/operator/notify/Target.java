@@ -13,15 +13,15 @@ public record Target(
     Format format,
     SecretRef url,
     SecretRef token,
-    Set<NotificationKind> on,
+    Set<NotificationKind> when,
     boolean allRollouts) {
 
   /** The kinds a target gets unless it says otherwise. */
-  public static final Set<NotificationKind> DEFAULT_ON =
+  public static final Set<NotificationKind> DEFAULT_WHEN =
       Set.of(NotificationKind.RolledBack, NotificationKind.Held, NotificationKind.NotRecovered);
 
   public Target {
-    on = Set.copyOf(on);
+    when = Set.copyOf(when);
   }
 
   /** The body sent to the target. */

@@ -37,7 +37,7 @@ public record TargetsConfig(
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
   private static final Set<String> FIELDS =
-      Set.of("name", "format", "url", "token", "on", "allRollouts");
+      Set.of("name", "format", "url", "token", "when", "allRollouts");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
@@ -136,9 +136,9 @@ public record TargetsConfig(
     }
     Target.SecretRef url = secretRef(field + ".url", node.get("url"), true, problems);
     Target.SecretRef token = secretRef(field + ".token", node.get("token"), false, problems);
-    Set<NotificationKind> on = Target.DEFAULT_ON;
-    if (node.has("on")) {
-      on = kinds(field + ".on", node.get("on"), problems);
+    Set<NotificationKind> when = Target.DEFAULT_WHEN;
+    if (node.has("when")) {
+      when = kinds(field + ".when", node.get("when"), problems);
     }
     boolean allRollouts = false;
     if (node.has("allRollouts")) {
@@ -148,7 +148,7 @@ public record TargetsConfig(
         allRollouts = node.get("allRollouts").asBoolean();
       }
     }
-    return problems.isEmpty() ? new Target(name, format, url, token, on, allRollouts) : null;
+    return problems.isEmpty() ? new Target(name, format, url, token, when, allRollouts) : null;
   }
 
   private static Target.SecretRef secretRef(
