@@ -18,11 +18,11 @@ import java.util.concurrent.Executors;
  * A webhook receiver on a local port: records every request and answers with the statuses it is
  * given, in order (then 200), or hangs until released.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
   /** One request as received. */
-  record Request(String path, Map<String, List<String>> headers, String body) {
-    String header(String name) {
+  public record Request(String path, Map<String, List<String>> headers, String body) {
+    public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().get(0))
@@ -31,14 +31,19 @@ final class Receiver implements AutoCloseable {
     }
   }
 
-  final List<Request> requests = new CopyOnWriteArrayList<>();
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  /** Requests answered so far (a hanging receiver answers none until released). */
+  public final java.util.concurrent.atomic.AtomicInteger answered =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
   private final CountDownLatch release = new CountDownLatch(1);
   private volatile boolean hang;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
 
-  Receiver() {
+  public Receiver() {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
@@ -64,29 +69,30 @@ final class Receiver implements AutoCloseable {
           Integer status = statuses.poll();
           exchange.sendResponseHeaders(status == null ? 200 : status, -1);
           exchange.close();
+          answered.incrementAndGet();
         });
     server.setExecutor(executor);
     server.start();
   }
 
   /** Answers these statuses first, one per request. */
-  Receiver answering(Integer... statuses) {
+  public Receiver answering(Integer... statuses) {
     this.statuses.addAll(List.of(statuses));
     return this;
   }
 
   /** Accepts requests and never answers until {@link #release}. */
-  Receiver hanging() {
+  public Receiver hanging() {
     hang = true;
     return this;
   }
 
-  void release() {
+  public void release() {
     hang = false;
     release.countDown();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
