@@ -198,6 +198,7 @@ class NotificationsIT {
             "*Guard*\ndb",
             "*Value*\n200",
             "*Bounds*\n&lt;= 150",
+            "*Baseline*\n40",
             "*Failed revision*\n" + failedHash + " (shop/web:3)",
             "*Stable revision*\n" + stableHash + " (shop/web:2)");
     assertThat(slack.requests.get(0).header("Content-Type")).isEqualTo("application/json");
@@ -223,6 +224,9 @@ class NotificationsIT {
     assertThat(data.get("guard").get("name").asText()).isEqualTo("db");
     assertThat(data.get("guard").get("value").asDouble()).isEqualTo(200.0);
     assertThat(data.get("guard").get("bounds").asText()).isEqualTo("<= 150");
+    assertThat(data.get("guard").get("baseline").asDouble())
+        .as("measured just before the deploy")
+        .isEqualTo(40.0);
     assertThat(data.get("revision").get("hash").asText()).isEqualTo(failedHash);
     assertThat(JSON.convertValue(data.get("revision").get("images"), List.class))
         .containsExactly("shop/web:3");

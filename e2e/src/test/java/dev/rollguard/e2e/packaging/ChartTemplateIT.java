@@ -271,7 +271,8 @@ class ChartTemplateIT {
 
     Rendered off = Rendered.template();
     assertThat(off.all(io.fabric8.kubernetes.api.model.ConfigMap.class)).isEmpty();
-    assertThat(Rendered.env(off.one(Deployment.class, "rollguard"), "ROLLGUARD_NOTIFICATION_TARGETS"))
+    assertThat(
+            Rendered.env(off.one(Deployment.class, "rollguard"), "ROLLGUARD_NOTIFICATION_TARGETS"))
         .isNull();
 
     CommandResult literal =
