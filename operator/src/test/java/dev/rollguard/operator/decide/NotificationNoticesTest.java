@@ -139,4 +139,21 @@ class NotificationNoticesTest {
               assertThat(n.stableRevision().hash()).isEqualTo(STABLE.hash());
             });
   }
+
+  @Test
+  void aFailedRestoreIsToldFromThePendingRollbackInTheStatus() {
+    f.deployWithBaseline(80);
+    f.measure(200);
+    f.measure(210);
+    Notification n =
+        Notification.rollbackFailed(
+            f.rollout, "ControllerRevision web-aaaaaaaaaa is missing", f.clock.instant());
+    assertThat(n.kind()).isEqualTo(NotificationKind.RollbackFailed);
+    assertThat(n.message()).isEqualTo("ControllerRevision web-aaaaaaaaaa is missing");
+    assertThat(n.breach())
+        .isEqualTo(
+            new Notification.Breach("db", 210.0, "<= 150, <= 120 (baseline 80 + 50%)", 80.0));
+    assertThat(n.revision().hash()).isEqualTo(NEXT.hash());
+    assertThat(n.stableRevision().hash()).isEqualTo(STABLE.hash());
+  }
 }
