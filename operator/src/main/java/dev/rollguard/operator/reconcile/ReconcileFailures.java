@@ -60,7 +60,8 @@ final class ReconcileFailures {
     if (news) {
       LOG.warn("Rollout {}: {}", id, message, e);
       notices.warn(rollout, reason, message);
-      if (e instanceof RollbackFailedException || "RollbackFailed".equals(reason)) {
+      if ("RollbackFailed".equals(reason)) {
+        // Told once, like its event: a later attempt failing the same way is not news.
         notices.rollbackFailed(latest, message, Instant.now());
       }
     } else {
