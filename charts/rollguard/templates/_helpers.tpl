@@ -96,3 +96,10 @@ No rollouts/finalizers: the ControllerRevisions it owns do not block their owner
   resources: ["events"]
   verbs: ["create"]
 {{- end }}
+
+{{/*
+The ConfigMap holding the notification targets (notifications.targets).
+*/}}
+{{- define "rollguard.notificationsConfigMap" -}}
+{{- printf "%s-notifications" (include "rollguard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}

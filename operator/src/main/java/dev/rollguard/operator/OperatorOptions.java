@@ -147,6 +147,18 @@ public final class OperatorOptions {
   private Duration parsedResyncInterval;
 
   @Option(
+      names = "--notification-targets",
+      paramLabel = "NAMESPACE/NAME",
+      defaultValue = "${env:ROLLGUARD_NOTIFICATION_TARGETS:-}",
+      description =
+          "ConfigMap defining the notification targets (key targets.yaml); their URLs and tokens"
+              + " are read from Secrets in its namespace. Env: ROLLGUARD_NOTIFICATION_TARGETS."
+              + " Default: none, notifications off.")
+  private String notificationTargets;
+
+  private String[] parsedNotificationTargets;
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       defaultValue = "${env:ROLLGUARD_LOG_FORMAT:-text}",
@@ -215,6 +227,18 @@ public final class OperatorOptions {
     }
     if (parsedResyncInterval.compareTo(Duration.ofSeconds(10)) < 0) {
       throw invalid("--resync-interval", "must be at least 10s, is " + resyncInterval);
+    }
+    parsedNotificationTargets = null;
+    if (!notificationTargets.isBlank()) {
+      String[] parts = notificationTargets.strip().split("/", -1);
+      if (parts.length != 2) {
+        throw invalid(
+            "--notification-targets",
+            "expected NAMESPACE/NAME of a ConfigMap, got '" + notificationTargets + "'");
+      }
+      requireMatch("--notification-targets", parts[0], DNS_LABEL);
+      requireMatch("--notification-targets", parts[1], DNS_SUBDOMAIN);
+      parsedNotificationTargets = parts;
     }
   }
 
@@ -321,6 +345,20 @@ public final class OperatorOptions {
     return parsedResyncInterval;
   }
 
+  /** The namespace of the notification targets ConfigMap; empty: notifications off. */
+  public Optional<String> notificationTargetsNamespace() {
+    return parsedNotificationTargets == null
+        ? Optional.empty()
+        : Optional.of(parsedNotificationTargets[0]);
+  }
+
+  /** The name of the notification targets ConfigMap; empty: notifications off. */
+  public Optional<String> notificationTargetsName() {
+    return parsedNotificationTargets == null
+        ? Optional.empty()
+        : Optional.of(parsedNotificationTargets[1]);
+  }
+
   public LogFormat logFormat() {
     return logFormat;
   }
@@ -355,6 +393,10 @@ public final class OperatorOptions {
         + measurementThreads
         + " resyncInterval="
         + Durations.format(parsedResyncInterval)
+        + " notificationTargets="
+        + (parsedNotificationTargets == null
+            ? "(none)"
+            : String.join("/", parsedNotificationTargets))
         + " logFormat="
         + logFormat.name().toLowerCase(Locale.ROOT);
   }

@@ -8,7 +8,12 @@ import dev.rollguard.operator.act.TemplateRestorer;
 import dev.rollguard.operator.decide.RolloutDecider;
 import dev.rollguard.operator.measure.MeasurementJobs;
 import dev.rollguard.operator.measure.MeasurementScheduler;
+import dev.rollguard.operator.measure.TokenCache;
 import dev.rollguard.operator.measure.prometheus.PrometheusMetricsSource;
+import dev.rollguard.operator.notify.NotificationSender;
+import dev.rollguard.operator.notify.Notifications;
+import dev.rollguard.operator.notify.SecretKeys;
+import dev.rollguard.operator.notify.TargetsWatch;
 import dev.rollguard.operator.observability.HealthServer;
 import dev.rollguard.operator.observability.KubernetesRequestCounter;
 import dev.rollguard.operator.observability.MetricsServer;
@@ -50,6 +55,8 @@ public final class RollguardOperator implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final EventRecorder events;
   private final MeasurementScheduler scheduler;
+  private final TargetsWatch notificationTargets;
+  private final NotificationSender notificationSender;
   private final Operator operator;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private MetricsServer metricsServer;
@@ -71,6 +78,33 @@ public final class RollguardOperator implements AutoCloseable {
     HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(timer).build();
     this.events = new EventRecorder(client, clock, identity());
+    Notifications notifications = Notifications.OFF;
+    if (options.notificationTargetsName().isPresent()) {
+      String namespace = options.notificationTargetsNamespace().orElseThrow();
+      TokenCache secrets = new TokenCache(key -> SecretKeys.read(client, key), clock);
+      this.notificationSender =
+          new NotificationSender(
+              NotificationSender.Settings.DEFAULT,
+              ref -> secrets.get(new TokenCache.Key(namespace, ref.name(), ref.key())),
+              metrics::notification,
+              clock);
+      this.notificationTargets =
+          new TargetsWatch(
+              namespace,
+              options.notificationTargetsName().orElseThrow(),
+              config ->
+                  config
+                      .targets()
+                      .keySet()
+                      .forEach(
+                          target ->
+                              metrics.notificationTarget(target, NotificationSender.OUTCOMES)));
+      notifications =
+          new Notifications(notificationTargets.source(), notificationTargets, notificationSender);
+    } else {
+      this.notificationSender = null;
+      this.notificationTargets = null;
+    }
     this.reconciler =
         new RolloutReconciler(
             new RolloutDecider(clock),
@@ -80,7 +114,7 @@ public final class RollguardOperator implements AutoCloseable {
                 new RevisionStore(client),
                 new TemplateRestorer(client),
                 hooks.beforeChange()),
-            new NoticeSender(events, metrics),
+            new NoticeSender(events, metrics, notifications),
             metrics,
             hooks.beforeStatusWrite());
     this.scheduler =
@@ -146,6 +180,10 @@ public final class RollguardOperator implements AutoCloseable {
     healthServer =
         HealthServer.start(
             options.healthPort(), reconciler::stalledReconcile, this::notReadyReason);
+    if (notificationTargets != null) {
+      // Before the first reconcile, so that its decisions already reach the targets.
+      notificationTargets.start(client, Duration.ofSeconds(10));
+    }
     operator.start();
     LOG.info(
         "Rollguard operator started ({}); metrics on port {}, health on port {}",
@@ -181,6 +219,10 @@ public final class RollguardOperator implements AutoCloseable {
     operator.stop();
     scheduler.close();
     timer.shutdownNow();
+    if (notificationTargets != null) {
+      notificationTargets.close();
+      notificationSender.close();
+    }
     events.close();
     if (healthServer != null) {
       healthServer.close();

@@ -43,7 +43,11 @@ class ChartTemplateIT {
     "serviceMonitor.enabled=true",
     "prometheusRule.enabled=true",
     "operator.logFormat=json",
-    "operator.prometheusUrl=http://prometheus.monitoring.svc:9090"
+    "operator.prometheusUrl=http://prometheus.monitoring.svc:9090",
+    "notifications.targets[0].name=payments-slack",
+    "notifications.targets[0].format=slack",
+    "notifications.targets[0].url.secretKeyRef.name=payments-slack-webhook",
+    "notifications.targets[0].url.secretKeyRef.key=url"
   };
 
   @Test
@@ -226,6 +230,58 @@ class ChartTemplateIT {
     assertThat(outside.succeeded()).isFalse();
     assertThat(outside.stderr())
         .contains("prometheusTokenSecrets[0]: namespace cart is not in watchNamespaces");
+  }
+
+  @Test
+  void notificationTargetsBecomeAConfigMapTheOperatorReadsWithItsSecretsByNameOnly() {
+    Rendered chart =
+        Rendered.template(
+            "notifications.targets[0].name=payments-slack",
+            "notifications.targets[0].format=slack",
+            "notifications.targets[0].url.secretKeyRef.name=payments-slack-webhook",
+            "notifications.targets[0].url.secretKeyRef.key=url",
+            "notifications.targets[1].name=platform-events",
+            "notifications.targets[1].format=cloudevents",
+            "notifications.targets[1].url.secretKeyRef.name=platform-events",
+            "notifications.targets[1].url.secretKeyRef.key=url",
+            "notifications.targets[1].token.secretKeyRef.name=platform-events",
+            "notifications.targets[1].token.secretKeyRef.key=token",
+            "notifications.targets[1].when={RolledBack,Promoted}",
+            "notifications.targets[1].allRollouts=true");
+
+    var configMap =
+        chart.one(io.fabric8.kubernetes.api.model.ConfigMap.class, "rollguard-notifications");
+    assertThat(configMap.getMetadata().getNamespace()).isEqualTo(Rendered.NAMESPACE);
+    assertThat(configMap.getData().get("targets.yaml"))
+        .contains("name: payments-slack")
+        .contains("name: payments-slack-webhook")
+        .contains("allRollouts: true");
+    Deployment deployment = chart.one(Deployment.class, "rollguard");
+    assertThat(Rendered.env(deployment, "ROLLGUARD_NOTIFICATION_TARGETS"))
+        .isEqualTo("rollguard-system/rollguard-notifications");
+    Role role = chart.one(Role.class, "rollguard-notifications");
+    assertThat(role.getMetadata().getNamespace()).isEqualTo(Rendered.NAMESPACE);
+    assertThat(role.getRules())
+        .map(Rendered::describe)
+        .containsExactly(
+            "/configmaps[rollguard-notifications]: get,list,watch",
+            "/secrets[payments-slack-webhook, platform-events]: get");
+    assertThat(chart.one(RoleBinding.class, "rollguard-notifications").getRoleRef().getName())
+        .isEqualTo("rollguard-notifications");
+
+    Rendered off = Rendered.template();
+    assertThat(off.all(io.fabric8.kubernetes.api.model.ConfigMap.class)).isEmpty();
+    assertThat(
+            Rendered.env(off.one(Deployment.class, "rollguard"), "ROLLGUARD_NOTIFICATION_TARGETS"))
+        .isNull();
+
+    CommandResult literal =
+        Rendered.render(
+            "notifications.targets[0].name=leaky",
+            "notifications.targets[0].format=slack",
+            "notifications.targets[0].url=https://hooks.slack.com/services/T0/B0/XYZ");
+    assertThat(literal.succeeded()).isFalse();
+    assertThat(literal.stderr()).contains("/notifications/targets/0/url");
   }
 
   @Test

@@ -37,4 +37,10 @@ public class RolloutSpec {
 
   @JsonPropertyDescription("What to do when a guard is breached.")
   public RollbackSpec rollback;
+
+  @JsonPropertyDescription(
+      "Send this Rollout's rollbacks, holds and other decisions to notification targets the"
+          + " platform team defines (Slack, CloudEvents webhooks). Default: only the targets"
+          + " defined for all Rollouts.")
+  public NotificationsSpec notifications;
 }

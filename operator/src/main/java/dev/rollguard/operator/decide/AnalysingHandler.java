@@ -8,6 +8,7 @@ import dev.rollguard.operator.api.AnalysisStatus;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.api.HistoryEntry;
+import dev.rollguard.operator.api.NotificationKind;
 import dev.rollguard.operator.api.Revision;
 import dev.rollguard.operator.api.Stage;
 import dev.rollguard.operator.measure.MeasurementRequest;
@@ -166,6 +167,7 @@ final class AnalysingHandler implements StageHandler {
     String message = "promoted " + describe(current) + " to stable " + why;
     ctx.history(HistoryEntry.Type.Promoted, current.hash, message);
     ctx.normal("Promoted", message);
+    ctx.notify(NotificationKind.Promoted, message, current, previous, null, null, null);
     return PostPromotionHandler.start(
         ctx, previous, Transition.to(Stage.Stable, "Promoted", message));
   }

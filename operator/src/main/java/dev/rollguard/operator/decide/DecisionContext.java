@@ -1,7 +1,10 @@
 package dev.rollguard.operator.decide;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.HistoryEntry;
+import dev.rollguard.operator.api.NotificationKind;
+import dev.rollguard.operator.api.Revision;
 import dev.rollguard.operator.api.RollbackSpec;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutSpec;
@@ -97,6 +100,44 @@ final class DecisionContext {
 
   void notice(Notice notice) {
     notices.add(notice);
+  }
+
+  /**
+   * Tells the notification targets about this decision.
+   *
+   * @param revision the revision it is about (failed, held or promoted)
+   * @param stable the stable revision (rolled back to, serving, or the one before a promotion)
+   * @param guard the guard that decided it, or null
+   */
+  void notify(
+      NotificationKind kind,
+      String message,
+      Revision revision,
+      Revision stable,
+      String guard,
+      Double value,
+      String threshold) {
+    Notification.Breach breach = null;
+    if (guard != null) {
+      GuardStatus measured =
+          status.analysis == null ? null : GuardRound.find(status.analysis, guard);
+      breach =
+          new Notification.Breach(
+              guard, value, threshold, measured == null ? null : measured.baseline);
+    }
+    notices.add(
+        new Notice.Notify(
+            new Notification(
+                kind,
+                rollout.getMetadata().getNamespace(),
+                name(),
+                workloadName(),
+                nowMillis(),
+                message,
+                mode(),
+                breach,
+                Notification.RevisionRef.of(revision),
+                Notification.RevisionRef.of(stable))));
   }
 
   void history(HistoryEntry.Type type, String revision, String message) {

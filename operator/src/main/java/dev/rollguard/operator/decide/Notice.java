@@ -18,4 +18,7 @@ public sealed interface Notice {
 
   /** {@code rollguard_promotions_total}. */
   record PromotionCounted() implements Notice {}
+
+  /** A message to the Rollout's notification targets (webhooks: Slack, CloudEvents). */
+  record Notify(Notification notification) implements Notice {}
 }

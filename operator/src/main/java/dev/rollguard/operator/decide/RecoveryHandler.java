@@ -1,9 +1,12 @@
 package dev.rollguard.operator.decide;
 
 import dev.rollguard.operator.api.AnalysisStatus;
+import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.api.HistoryEntry;
+import dev.rollguard.operator.api.NotificationKind;
+import dev.rollguard.operator.api.Revision;
 import dev.rollguard.operator.api.Stage;
 import dev.rollguard.operator.decide.guard.Numbers;
 import dev.rollguard.operator.measure.MeasurementRequest;
@@ -107,6 +110,20 @@ final class RecoveryHandler implements StageHandler {
             + ". Rollguard will not roll back again; the cause may not be the deploy";
     ctx.history(HistoryEntry.Type.NotRecovered, recovery.revision, message);
     ctx.warning("NotRecovered", message, true);
+    GuardStatus outOfBounds =
+        recovery.guards.stream().filter(g -> g.verdict != Verdict.Pass).findFirst().orElse(null);
+    FailedRevision failed =
+        ctx.status.failedRevisions.isEmpty()
+            ? null
+            : ctx.status.failedRevisions.get(ctx.status.failedRevisions.size() - 1);
+    ctx.notify(
+        NotificationKind.NotRecovered,
+        message,
+        failed == null ? null : new Revision(failed.hash, failed.images),
+        ctx.status.stableRevision,
+        outOfBounds == null ? null : outOfBounds.name,
+        outOfBounds == null ? null : outOfBounds.value,
+        outOfBounds == null ? null : outOfBounds.threshold);
     return Transition.to(Stage.NotRecovered, "NotRecovered", "NOT RECOVERED: " + message, message);
   }
 

@@ -5,6 +5,7 @@ import static dev.rollguard.operator.decide.Revisions.describe;
 
 import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.HistoryEntry;
+import dev.rollguard.operator.api.NotificationKind;
 import dev.rollguard.operator.api.Revision;
 import dev.rollguard.operator.api.Stage;
 import dev.rollguard.operator.decide.guard.Numbers;
@@ -129,6 +130,7 @@ final class RevisionWatch {
       return Transition.stay(Stage.Holding);
     }
     ctx.warning("Held", message, true);
+    notifyHeld(ctx, message, failed);
     ctx.history(HistoryEntry.Type.Held, failed.hash, "failed revision applied again and held back");
     ctx.status.heldRevision = failed.hash;
     return Transition.to(
@@ -158,6 +160,7 @@ final class RevisionWatch {
             "rollguard: failed revision " + failed.hash + " applied again; restored " + stable.hash,
             ctx.workload().pausedByCanary()));
     ctx.warning("Held", message, true);
+    notifyHeld(ctx, message, failed);
     ctx.history(HistoryEntry.Type.Held, failed.hash, message);
     return Transition.to(Stage.RolledBack, "RestoredAgain", message);
   }
@@ -233,5 +236,16 @@ final class RevisionWatch {
           + (failed.threshold != null ? ", bounds " + failed.threshold : "");
     }
     return failed.reason;
+  }
+
+  private static void notifyHeld(DecisionContext ctx, String message, FailedRevision failed) {
+    ctx.notify(
+        NotificationKind.Held,
+        message,
+        new Revision(failed.hash, failed.images),
+        ctx.status.stableRevision,
+        failed.guard,
+        failed.value,
+        failed.threshold);
   }
 }

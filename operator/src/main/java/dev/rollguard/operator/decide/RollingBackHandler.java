@@ -5,6 +5,7 @@ import static dev.rollguard.operator.decide.Revisions.describe;
 
 import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.HistoryEntry;
+import dev.rollguard.operator.api.NotificationKind;
 import dev.rollguard.operator.api.PendingRollback;
 import dev.rollguard.operator.api.Revision;
 import dev.rollguard.operator.api.Stage;
@@ -76,6 +77,14 @@ final class RollingBackHandler implements StageHandler {
     ctx.status.canary = null;
     ctx.history(HistoryEntry.Type.RolledBack, failed.hash, message);
     ctx.warning("RolledBack", message, true);
+    ctx.notify(
+        NotificationKind.RolledBack,
+        message,
+        failed,
+        stable,
+        pending.guard,
+        pending.value,
+        pending.threshold);
     return RecoveryHandler.start(
         ctx, Transition.to(Stage.VerifyingRecovery, pending.reason, message));
   }
@@ -100,6 +109,14 @@ final class RollingBackHandler implements StageHandler {
     ctx.status.canary = null;
     ctx.history(HistoryEntry.Type.RolledBack, failed.hash, message);
     ctx.warning("DryRunRollback", message, true);
+    ctx.notify(
+        NotificationKind.RolledBack,
+        message,
+        failed,
+        ctx.status.stableRevision,
+        pending.guard,
+        pending.value,
+        pending.threshold);
     return Transition.to(Stage.RolledBack, StageStatusWriter.DRY_RUN, message);
   }
 

@@ -47,6 +47,7 @@ public final class OperatorMetrics {
   private final Histogram reconcileDuration;
   private final Histogram measurementDelay;
   private final Counter kubernetesRequests;
+  private final Counter notifications;
   private final List<StatefulMetric<?, ?>> perRollout;
 
   public OperatorMetrics(PrometheusRegistry registry) {
@@ -117,6 +118,15 @@ public final class OperatorMetrics {
             .help(
                 "Requests sent to the Kubernetes API server, by verb (watch counts each watch opened).")
             .labelNames("verb")
+            .register(registry);
+    notifications =
+        Counter.builder()
+            .name("rollguard_notifications_total")
+            .withoutExemplars()
+            .help(
+                "Notifications to webhook targets, by target and outcome: sent, retried (an"
+                    + " attempt failed and is retried), failed (given up), dropped (queue full).")
+            .labelNames("target", "outcome")
             .register(registry);
     perRollout = List.of(rollbacks, promotions, guardValues, phases);
   }
@@ -205,6 +215,16 @@ public final class OperatorMetrics {
   /** A request to the Kubernetes API server is about to be sent. */
   public void kubernetesRequest(String verb) {
     kubernetesRequests.labelValues(label(verb)).inc();
+  }
+
+  /** A notification to {@code target} ended an attempt with {@code outcome}. */
+  public void notification(String target, String outcome) {
+    notifications.labelValues(label(target), label(outcome)).inc();
+  }
+
+  /** Exports zero for each outcome of a target, so that rates and alerts see it from the start. */
+  public void notificationTarget(String target, List<String> outcomes) {
+    outcomes.forEach(outcome -> notifications.labelValues(label(target), label(outcome)));
   }
 
   /** Drops every series of a deleted Rollout, so memory stays flat as Rollouts come and go. */

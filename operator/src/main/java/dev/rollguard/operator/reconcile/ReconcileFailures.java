@@ -60,6 +60,10 @@ final class ReconcileFailures {
     if (news) {
       LOG.warn("Rollout {}: {}", id, message, e);
       notices.warn(rollout, reason, message);
+      if ("RollbackFailed".equals(reason)) {
+        // Told once, like its event: a later attempt failing the same way is not news.
+        notices.rollbackFailed(latest, message, Instant.now());
+      }
     } else {
       // The stack trace was logged the first time.
       LOG.warn("Rollout {}: {}", id, message);

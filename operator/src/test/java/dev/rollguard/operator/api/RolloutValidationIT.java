@@ -48,6 +48,7 @@ class RolloutValidationIT {
           - name: canary-connections
             query: 'avg(pg_connections_per_pod{namespace="{{namespace}}", pod_template_hash="{{revision}}"})'
             compare: {baseline: 'avg(pg_connections_per_pod{pod_template_hash="{{stableRevision}}"})', maxIncrease: "30%", maxRatio: 1.5}
+          notifications: {targets: [payments-slack, platform-events], when: [RolledBack, NotRecovered]}
         """;
     CommandResult applied = platform.kubectlWithInput(rollout, "apply", "-f", "-");
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
@@ -98,6 +99,10 @@ class RolloutValidationIT {
       unknown in baseline  | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, compare: {baseline: 'sum(x{app="{{app}}"})', maxRatio: 2}}] | spec.guards[0].compare.baseline: Invalid value
       compare without bound | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, compare: {baseline: up}}] | spec.guards[0].compare: Invalid value: compare needs maxIncrease or maxRatio
       zero maxRatio        | workloadRef: {kind: Deployment, name: web}; guards: [{name: db, query: up, compare: {baseline: up, maxRatio: 0}}] | maxRatio must be greater than 0
+      bad target name      | workloadRef: {kind: Deployment, name: web}; guards: [GUARD]; notifications: {targets: [Payments_Slack]} | spec.notifications.targets[0]: Invalid value: "Payments_Slack"
+      duplicate target     | workloadRef: {kind: Deployment, name: web}; guards: [GUARD]; notifications: {targets: [a, a]}      | spec.notifications.targets: Invalid value: target names must be unique
+      no targets           | workloadRef: {kind: Deployment, name: web}; guards: [GUARD]; notifications: {when: [RolledBack]}    | spec.notifications.targets: Required value
+      unknown kind         | workloadRef: {kind: Deployment, name: web}; guards: [GUARD]; notifications: {targets: [a], when: [Exploded]} | spec.notifications.when[0]: Unsupported value: "Exploded"
       """)
   void anInvalidRolloutIsRefusedWithAMessageNamingTheField(
       String rule, String spec, String expected, Platform platform) {
