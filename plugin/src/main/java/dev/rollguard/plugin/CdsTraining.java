@@ -33,6 +33,7 @@ final class CdsTraining {
            "lastMeasuredAt": "2026-01-01T00:00:00Z",
            "guards": [{"name": "db", "value": 20, "baseline": 20, "threshold": "<= 30",
                        "verdict": "Pass", "consecutiveBreaches": 0}]},
+         "lastDecision": {"type": "Held", "at": "2026-01-01T00:00:00Z", "revision": "b"},
          "history": [{"type": "RolledBack", "at": "2026-01-01T00:00:00Z", "revision": "b"},
                      {"type": "Held", "at": "2026-01-01T00:00:00Z", "revision": "b"}],
          "conditions": [{"type": "Ready", "status": "True", "reason": "Stable",
@@ -45,23 +46,17 @@ final class CdsTraining {
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     Terminal terminal = new Terminal(discard, discard, Map.of(), Clock.systemUTC(), false);
     var rollout = RolloutJson.tree(SAMPLE);
-    RolloutLine line = RolloutLine.fromJson(rollout);
-    String template =
-        String.join(
-                "\t",
-                line.namespace(),
-                line.name(),
-                line.created(),
-                line.phase(),
-                line.stage(),
-                "1/2",
-                line.current(),
-                line.stable(),
-                "RolledBack 2026-01-01T00:00:00Z;")
-            + "\n";
     Table table = new Table(RolloutLine.header(false));
-    RolloutLine.fromTemplateOutput(template)
-        .forEach(l -> discard.println(table.line(l.row(terminal.clock().instant(), false))));
+    String server =
+        "NAME       TARGET     PHASE      STEP   CURRENT   STABLE   AGE   DECISION     DECIDED"
+            + "   MESSAGE\n"
+            + "checkout   checkout   Analysing  1/2    app:2     app:1    5m    RolledBack   2m"
+            + "        a message with spaces\n";
+    ServerTable.parse(server).stream()
+        .map(RolloutLine::fromTable)
+        .forEach(l -> discard.println(table.line(l.row(false))));
+    discard.println(
+        table.line(RolloutLine.fromJson(rollout, terminal.clock().instant()).row(true)));
     discard.print(table.header());
     Health health = Health.of(rollout, java.util.Optional.empty());
     discard.print(StatusView.render(rollout, health, terminal.clock().instant()));

@@ -2,6 +2,7 @@ package dev.rollguard.plugin;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,15 +21,28 @@ final class Kubectl {
 
   private final String binary;
   private final List<String> connection;
+  private final PrintStream trace;
 
   Kubectl(String binary, List<String> connection) {
-    this.binary = binary;
-    this.connection = List.copyOf(connection);
+    this(binary, connection, null);
   }
 
-  static Kubectl from(Map<String, String> env, ClusterOptions options) {
+  /**
+   * @param trace where to print each kubectl command and how long it took, or null
+   */
+  Kubectl(String binary, List<String> connection, PrintStream trace) {
+    this.binary = binary;
+    this.connection = List.copyOf(connection);
+    this.trace = trace;
+  }
+
+  /** kubectl as kubectl named itself; ROLLGUARD_PLUGIN_TRACE=1 prints what it runs on stderr. */
+  static Kubectl from(Map<String, String> env, ClusterOptions options, PrintStream err) {
     String path = env.get("KUBECTL_PATH");
-    return new Kubectl(path == null || path.isBlank() ? "kubectl" : path, options.connection());
+    return new Kubectl(
+        path == null || path.isBlank() ? "kubectl" : path,
+        options.connection(),
+        "1".equals(env.get("ROLLGUARD_PLUGIN_TRACE")) ? err : null);
   }
 
   /** What a finished kubectl printed, and how it ended. */
@@ -45,6 +59,22 @@ final class Kubectl {
   }
 
   Result run(List<String> args) {
+    long start = System.nanoTime();
+    Result result = runToEnd(args);
+    if (trace != null) {
+      trace.printf(
+          "[trace] %d ms at JVM uptime %d ms: %s %s -> exit %d, %d bytes%n",
+          (System.nanoTime() - start) / 1_000_000,
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+          binary,
+          String.join(" ", args),
+          result.exitCode(),
+          result.out().length());
+    }
+    return result;
+  }
+
+  private Result runToEnd(List<String> args) {
     Process process = launch(builder(args));
     try {
       // stderr is small; read it on its own thread so a large stdout never blocks on a full pipe.

@@ -265,7 +265,8 @@ final class StatusView {
 
   /** Images of a revision, comma-separated. */
   private static String images(JsonNode revision) {
-    String images = RolloutLine.images(revision);
-    return images.isEmpty() ? "-" : images;
+    List<String> images = new ArrayList<>();
+    revision.path("images").forEach(image -> images.add(image.asText()));
+    return images.isEmpty() ? "-" : String.join(",", images);
   }
 }

@@ -14,6 +14,6 @@ record Terminal(
   }
 
   Kubectl kubectl(ClusterOptions options) {
-    return Kubectl.from(env, options);
+    return Kubectl.from(env, options, err);
   }
 }

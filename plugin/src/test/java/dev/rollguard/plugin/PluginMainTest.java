@@ -107,12 +107,14 @@ class PluginMainTest {
   }
 
   @Test
-  void getAsksKubectlForTheFieldsAndPrintsTheTable() throws IOException {
+  void getReadsTheServersTableAndPrintsItsOwn() throws IOException {
     Map<String, String> env =
         kubectl(
             0,
-            "shop\tcheckout\t2026-11-30T11:00:00Z\tHealthy\tStable\t\tapp:2\tapp:2"
-                + "\tPromoted 2026-11-30T11:50:00Z;\n",
+            "NAME       TARGET     PHASE     STEP     CURRENT   STABLE   AGE   DECISION   DECIDED"
+                + "   MESSAGE\n"
+                + "checkout   checkout   Healthy   <none>   app:2     app:2    60m   Promoted   10m"
+                + "       promoted a1 (app:2) to stable\n",
             "");
     assertThat(run(env, "get", "-n", "shop", "--context", "prod")).isZero();
     assertThat(out())
@@ -120,8 +122,7 @@ class PluginMainTest {
             "NAME       PHASE     STEP   CURRENT   STABLE   LAST DECISION      AGE\n"
                 + "checkout   Healthy   -      app:2     app:2    Promoted 10m ago   60m\n");
     assertThat(Files.readString(dir.resolve("calls")))
-        .startsWith(
-            "--context=prod get rollouts.v1alpha1.rollguard.dev --namespace=shop -o go-template=");
+        .isEqualTo("--context=prod get rollouts.v1alpha1.rollguard.dev --namespace=shop -o wide\n");
   }
 
   @Test

@@ -4,21 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RolloutLineTest {
 
   private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
+  /** As `kubectl get rollouts -o wide` prints it (the CRD's printer columns). */
+  private static final String SERVER_TABLE =
+      """
+      NAME       TARGET     PHASE        STEP     CURRENT             STABLE              AGE    DECISION     DECIDED   MESSAGE
+      checkout   checkout   Analysing    1/2      shop/checkout:1.5   shop/checkout:1.4   120m   Promoted     60m       step 1/2: 1 of 10 pods on 7c9d2e4f1a, paused
+      cart       cart       <none>       <none>   <none>              <none>              30s    <none>       <none>    <none>
+      """;
+
   @Test
-  void readsWhatTheTemplatePrints() {
-    String output =
-        "shop\tcheckout\t2026-11-30T10:00:00Z\tAnalysing\tCanary\t1/2\tshop/checkout:1.5"
-            + "\tshop/checkout:1.4\tAdopted 2026-11-30T10:00:05Z;Deployed 2026-11-30T11:58:00Z;"
-            + "Promoted 2026-11-30T11:00:00Z;CanaryStep 2026-11-30T11:59:00Z;\n"
-            + "shop\tcart\t2026-11-30T11:59:30Z\t\t\t\t\t\t\n";
-    List<RolloutLine> lines = RolloutLine.fromTemplateOutput(output);
-    assertThat(lines.get(0).row(NOW, false))
+  void readsTheServersTableByItsColumns() {
+    List<Map<String, String>> rows = ServerTable.parse(SERVER_TABLE);
+    assertThat(rows.get(0))
+        .containsEntry("MESSAGE", "step 1/2: 1 of 10 pods on 7c9d2e4f1a, paused")
+        .containsEntry("DECIDED", "60m");
+    assertThat(RolloutLine.fromTable(rows.get(0)).row(false))
         .containsExactly(
             "checkout",
             "Analysing",
@@ -27,22 +34,20 @@ class RolloutLineTest {
             "shop/checkout:1.4",
             "Promoted 60m ago",
             "120m");
-    assertThat(lines.get(1).row(NOW, true))
-        .containsExactly("shop", "cart", "<none>", "-", "-", "-", "-", "30s");
+    assertThat(RolloutLine.fromTable(rows.get(1)).row(false))
+        .containsExactly("cart", "<none>", "-", "-", "-", "-", "30s");
+    assertThat(ServerTable.parse("")).isEmpty();
   }
 
   @Test
-  void readsGoTemplatesMissingValuesAsEmpty() {
-    String output =
-        "shop\tcheckout\t2026-11-30T10:00:00Z\tHealthy\tStable\t<no value>\tapp:1\tapp:1\t\n";
-    assertThat(RolloutLine.fromTemplateOutput(output).get(0).row(NOW, false))
-        .containsExactly("checkout", "Healthy", "-", "app:1", "app:1", "-", "120m");
-  }
-
-  @Test
-  void theStepShowsOnlyWhileTheCanaryRuns() {
-    String output = "shop\tcheckout\t2026-11-30T10:00:00Z\tHealthy\tStable\t2/2\tapp:2\tapp:2\t\n";
-    assertThat(RolloutLine.fromTemplateOutput(output).get(0).row(NOW, false).get(2)).isEqualTo("-");
+  void withEveryNamespaceTheNamespaceComesFirst() {
+    String table =
+        """
+        NAMESPACE   NAME   TARGET   PHASE     STEP     CURRENT   STABLE   AGE   DECISION   DECIDED   MESSAGE
+        shop        web    web      Healthy   <none>   app:2     app:2    5d    Promoted   4d        promoted
+        """;
+    assertThat(RolloutLine.fromTable(ServerTable.parse(table).get(0)).row(true))
+        .containsExactly("shop", "web", "Healthy", "-", "app:2", "app:2", "Promoted 4d ago", "5d");
   }
 
   @Test
@@ -55,27 +60,26 @@ class RolloutLineTest {
              "status": {"phase": "RolledBack", "stage": "VerifyingRecovery",
                         "currentRevision": {"hash": "a", "images": ["app:1", "sidecar:3"]},
                         "stableRevision": {"hash": "a", "images": ["app:1", "sidecar:3"]},
-                        "history": [{"type": "Deployed", "at": "2026-11-30T11:57:00Z"},
-                                    {"type": "RollbackDecided", "at": "2026-11-30T11:58:00Z"},
-                                    {"type": "RolledBack", "at": "2026-11-30T11:58:01Z"},
-                                    {"type": "Inconclusive", "at": "2026-11-30T11:59:00Z"}]}}
+                        "lastDecision": {"type": "RolledBack", "at": "2026-11-30T11:58:01Z"}}}
             """);
-    RolloutLine line = RolloutLine.fromJson(json);
-    assertThat(line.row(NOW, false))
+    RolloutLine line = RolloutLine.fromJson(json, NOW);
+    assertThat(line.row(false))
         .containsExactly(
-            "checkout",
-            "RolledBack",
-            "-",
-            "app:1,sidecar:3",
-            "app:1,sidecar:3",
-            "RolledBack 119s ago",
-            "120m");
-    String template =
-        "shop\tcheckout\t2026-11-30T10:00:00Z\tRolledBack\tVerifyingRecovery\t\tapp:1,sidecar:3"
-            + "\tapp:1,sidecar:3\tDeployed 2026-11-30T11:57:00Z;RollbackDecided"
-            + " 2026-11-30T11:58:00Z;RolledBack 2026-11-30T11:58:01Z;Inconclusive"
-            + " 2026-11-30T11:59:00Z;\n";
-    assertThat(RolloutLine.fromTemplateOutput(template).get(0)).isEqualTo(line);
+            "checkout", "RolledBack", "-", "app:1", "app:1", "RolledBack 119s ago", "120m");
+    String table =
+        """
+        NAME       TARGET     PHASE        STEP     CURRENT   STABLE   AGE    DECISION     DECIDED   MESSAGE
+        checkout   checkout   RolledBack   <none>   app:1     app:1    120m   RolledBack   119s      rolled back
+        """;
+    assertThat(RolloutLine.fromTable(ServerTable.parse(table).get(0)).row(false))
+        .isEqualTo(line.row(false));
+  }
+
+  @Test
+  void decisionsAreTheHistorysDecisions() {
+    assertThat(RolloutLine.isDecision("RolledBack")).isTrue();
+    assertThat(RolloutLine.isDecision("Breached")).isFalse();
+    assertThat(RolloutLine.isDecision("SomethingNew")).isFalse();
   }
 
   @Test

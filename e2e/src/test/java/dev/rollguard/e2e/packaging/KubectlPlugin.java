@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code kubectl rollguard}, run the way a person runs it: the platform's kubectl finds the
@@ -19,6 +21,8 @@ import java.util.Map;
  * kubeconfig.
  */
 final class KubectlPlugin {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubectlPlugin.class);
 
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
@@ -45,9 +49,16 @@ final class KubectlPlugin {
     env.put("XDG_CACHE_HOME", home.resolve("cache").toString());
   }
 
-  /** {@code kubectl rollguard ARGS...}, to completion. */
+  /** {@code kubectl rollguard ARGS...}, to completion; logged as a terminal would show it. */
   CommandResult run(String... args) {
-    return Commands.run(command(args), env, Tools.repo(), TIMEOUT, null);
+    CommandResult result = Commands.run(command(args), env, Tools.repo(), TIMEOUT, null);
+    LOG.info(
+        "\n$ kubectl rollguard {}\n{}{}(exit {})",
+        String.join(" ", args),
+        result.stdout(),
+        result.stderr(),
+        result.exitCode());
+    return result;
   }
 
   /** {@code kubectl rollguard ARGS...} in the background, its output (both streams) in a file. */

@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /*
  * The columns of kubectl get, in this order (PrinterColumnOrder puts them so in the generated CRD,
  * whose generator sorts them by JSON path): what it guards, how it is, the canary step, the images,
- * the age; the message, long, only with -o wide.
+ * the age; with -o wide, the last decision and when, then the long message.
  */
 @AdditionalPrinterColumn(
     name = "Target",
@@ -36,6 +36,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Stable",
     jsonPath = ".status.stableRevision.images[0]",
     type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Decision",
+    jsonPath = ".status.lastDecision.type",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Decided",
+    jsonPath = ".status.lastDecision.at",
+    type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

@@ -57,6 +57,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("The latest decisions, newest last (bounded).")
   public List<HistoryEntry> history = new ArrayList<>();
 
+  @JsonPropertyDescription("The latest decision of the history: kubectl get -o wide shows it.")
+  public LastDecision lastDecision;
+
   public List<Condition> conditions = new ArrayList<>();
 
   public enum Phase {

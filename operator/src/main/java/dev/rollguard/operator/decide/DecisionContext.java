@@ -3,6 +3,7 @@ package dev.rollguard.operator.decide;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.HistoryEntry;
+import dev.rollguard.operator.api.LastDecision;
 import dev.rollguard.operator.api.NotificationKind;
 import dev.rollguard.operator.api.Revision;
 import dev.rollguard.operator.api.RollbackSpec;
@@ -142,6 +143,9 @@ final class DecisionContext {
 
   void history(HistoryEntry.Type type, String revision, String message) {
     status.history.add(new HistoryEntry(nowMillis(), type, revision, message));
+    if (LastDecision.isDecision(type)) {
+      status.lastDecision = new LastDecision(type, nowMillis(), revision);
+    }
     while (status.history.size() > HISTORY_LIMIT) {
       status.history.remove(0);
     }

@@ -25,7 +25,8 @@ public final class PrinterColumnOrder {
 
   /** Column names, as declared on {@link Rollout}. */
   public static final List<String> ORDER =
-      List.of("Target", "Phase", "Step", "Current", "Stable", "Age", "Message");
+      List.of(
+          "Target", "Phase", "Step", "Current", "Stable", "Age", "Decision", "Decided", "Message");
 
   private static final String LIST = "  - additionalPrinterColumns:";
   private static final String ITEM = "    - ";

@@ -81,7 +81,7 @@ class PrinterColumnsIT {
   }
 
   @Test
-  void wideOutputAddsTheMessageLast(Platform platform) {
+  void wideOutputAddsTheLastDecisionAndTheMessageLast(Platform platform) {
     List<String> lines =
         platform
             .kubectl("get", "rollouts", "-n", NAMESPACE, "-o", "wide")
@@ -91,7 +91,17 @@ class PrinterColumnsIT {
             .toList();
 
     assertThat(words(lines.get(0)))
-        .containsExactly("NAME", "TARGET", "PHASE", "STEP", "CURRENT", "STABLE", "AGE", "MESSAGE");
+        .containsExactly(
+            "NAME",
+            "TARGET",
+            "PHASE",
+            "STEP",
+            "CURRENT",
+            "STABLE",
+            "AGE",
+            "DECISION",
+            "DECIDED",
+            "MESSAGE");
     assertThat(row(lines, "checkout")).endsWith(MESSAGE);
     assertThat(row(lines, "payments"))
         .endsWith("step 1/2: 1 of 10 pods on 7c9d2e4f1a, paused, analysing 2m");
