@@ -8,11 +8,11 @@ import dev.rollguard.operator.act.TemplateRestorer;
 import dev.rollguard.operator.decide.RolloutDecider;
 import dev.rollguard.operator.measure.MeasurementJobs;
 import dev.rollguard.operator.measure.MeasurementScheduler;
+import dev.rollguard.operator.measure.SecretKeys;
 import dev.rollguard.operator.measure.TokenCache;
 import dev.rollguard.operator.measure.prometheus.PrometheusMetricsSource;
 import dev.rollguard.operator.notify.NotificationSender;
 import dev.rollguard.operator.notify.Notifications;
-import dev.rollguard.operator.notify.SecretKeys;
 import dev.rollguard.operator.notify.TargetsWatch;
 import dev.rollguard.operator.observability.HealthServer;
 import dev.rollguard.operator.observability.KubernetesRequestCounter;
@@ -81,7 +81,15 @@ public final class RollguardOperator implements AutoCloseable {
     Notifications notifications = Notifications.OFF;
     if (options.notificationTargetsName().isPresent()) {
       String namespace = options.notificationTargetsNamespace().orElseThrow();
-      TokenCache secrets = new TokenCache(key -> SecretKeys.read(client, key), clock);
+      TokenCache secrets =
+          new TokenCache(
+              key ->
+                  SecretKeys.read(
+                      client,
+                      key,
+                      key.namespace() + "/" + key.name(),
+                      "the chart's notifications.targets"),
+              clock);
       this.notificationSender =
           new NotificationSender(
               NotificationSender.Settings.DEFAULT,

@@ -37,6 +37,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.stableRevision.images[0]",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
     name = "Decision",
     jsonPath = ".status.lastDecision.type",
     type = AdditionalPrinterColumn.Type.STRING,
@@ -46,10 +50,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.lastDecision.at",
     type = AdditionalPrinterColumn.Type.DATE,
     priority = 1)
-@AdditionalPrinterColumn(
-    name = "Age",
-    jsonPath = ".metadata.creationTimestamp",
-    type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(
     name = "Message",
     jsonPath = ".status.message",

@@ -8,14 +8,10 @@ import dev.rollguard.operator.api.QueryVariables;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.measure.prometheus.QueryTarget;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +41,10 @@ public final class MeasurementJobs {
    * @param clock times how long a token read from its Secret is kept
    */
   public MeasurementJobs(KubernetesClient client, Optional<URI> defaultPrometheus, Clock clock) {
-    this.tokens = new TokenCache(key -> readToken(client, key), clock);
+    this.tokens =
+        new TokenCache(
+            key -> SecretKeys.read(client, key, key.name(), "the chart's prometheusTokenSecrets"),
+            clock);
     this.defaultPrometheus = defaultPrometheus;
   }
 
@@ -155,35 +154,6 @@ public final class MeasurementJobs {
           ? new TokenCache.Failure(TOKEN_REF + ": " + failure.reason())
           : read;
     };
-  }
-
-  /**
-   * One GET of the Secret; the operator may not list or watch Secrets (see the chart's
-   * rbac-secrets.yaml).
-   */
-  private static TokenCache.Result readToken(KubernetesClient client, TokenCache.Key key) {
-    Secret secret;
-    try {
-      secret = client.secrets().inNamespace(key.namespace()).withName(key.name()).get();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403) {
-        return new TokenCache.Failure(
-            "Secret "
-                + key.name()
-                + " may not be read by the operator (403): list it in "
-                + "the chart's prometheusTokenSecrets");
-      }
-      throw e; // API server down, timed out: TokenCache words it and asks again after FAILURE_TTL
-    }
-    if (secret == null) {
-      return new TokenCache.Failure("Secret " + key.name() + " not found");
-    }
-    String encoded = secret.getData() != null ? secret.getData().get(key.key()) : null;
-    if (encoded == null) {
-      return new TokenCache.Failure("Secret " + key.name() + " has no key " + key.key());
-    }
-    return new TokenCache.Token(
-        new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
   }
 
   private static Map<String, MeasurementJob.TrendQuery> trends(

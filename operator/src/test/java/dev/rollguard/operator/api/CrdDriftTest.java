@@ -54,6 +54,8 @@ class CrdDriftTest {
             "      name: \"Current\"",
             "      name: \"Stable\"",
             "      name: \"Age\"",
+            "      name: \"Decision\"",
+            "      name: \"Decided\"",
             "      name: \"Message\"");
   }
 
