@@ -82,6 +82,11 @@ final class GuardedDeploy {
    * none, the operator's default Prometheus).
    */
   void guard(String prometheus) {
+    guard(prometheus, null);
+  }
+
+  /** The same Rollout, with {@code notifications} as its spec.notifications (null: none). */
+  void guard(String prometheus, String notifications) {
     platform
         .kubectlWithInput(
             """
@@ -91,12 +96,16 @@ final class GuardedDeploy {
         spec:
           workloadRef: {kind: Deployment, name: web}
           %s
+          %s
           analysis: {initialDelay: 2s, interval: 2s, bakeTime: 10m, failureLimit: 2, progressDeadline: 90s}
           guards:
           - {name: db-connections, query: 'sum(%s)', max: 150}
         """
                 .formatted(
-                    namespace, prometheus == null ? "" : "prometheus: " + prometheus, series()),
+                    namespace,
+                    prometheus == null ? "" : "prometheus: " + prometheus,
+                    notifications == null ? "" : "notifications: " + notifications,
+                    series()),
             "apply",
             "-f",
             "-")
