@@ -256,6 +256,19 @@ class KubectlPluginIT {
                     "get", "rollout", "api", "-n", "team", "-o", "jsonpath={.metadata.annotations}")
                 .stdout())
         .doesNotContain("rollguard.dev/promote");
+    // With the rights to ask but no operator running: the request stays, the plugin says so.
+    KubectlPlugin admin = new KubectlPlugin(platform, platform.kubeconfig());
+    CommandResult unanswered = admin.run("promote", "api", "-n", "team", "--timeout", "3s");
+    assertThat(unanswered.exitCode()).isEqualTo(3);
+    assertThat(unanswered.stderr())
+        .contains("the operator has not taken the request within 3s")
+        .contains("The Rollout is <none>");
+    assertThat(
+            platform
+                .kubectl(
+                    "get", "rollout", "api", "-n", "team", "-o", "jsonpath={.metadata.annotations}")
+                .stdout())
+        .contains("rollguard.dev/promote");
     // Nor read another namespace.
     CommandResult elsewhere = plugin.run("get", "-n", "default");
     assertThat(elsewhere.exitCode()).isEqualTo(4);
