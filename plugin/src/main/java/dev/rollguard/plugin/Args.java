@@ -22,7 +22,9 @@ final class Args {
           "--namespace", "--namespace",
           "--context", "--context",
           "--kubeconfig", "--kubeconfig",
-          "--timeout", "--timeout");
+          "--timeout", "--timeout",
+          "-o", "--output",
+          "--output", "--output");
 
   /** Switches (no value), by every name, mapped to their long name. */
   private static final Map<String, String> SWITCHES =

@@ -29,15 +29,23 @@ final class GetCommand implements Command {
 
         Flags:
           -w, --watch   after the table, print a line each time a Rollout's line changes
+          -o FORMAT     json, yaml or name: kubectl's own output of the Rollouts, for scripts
         """
         + Help.CLUSTER_FLAGS;
   }
 
   @Override
   public int run(Args args, Terminal terminal) {
-    args.allow(name(), Help.withCluster("--watch"));
+    args.allow(name(), Help.withCluster("--watch", "--output"));
     ClusterOptions cluster = args.cluster();
     Kubectl kubectl = terminal.kubectl(cluster);
+    var output = Help.output(args);
+    if (output.isPresent()) {
+      if (args.has("--watch")) {
+        throw new Args.UsageError("-o and --watch exclude each other; use kubectl get -w -o");
+      }
+      return passThrough(kubectl, cluster, args.positionals, output.get(), terminal);
+    }
     List<String> command = new ArrayList<>(List.of("get", Kubectl.RESOURCE));
     command.addAll(args.positionals);
     command.addAll(cluster.scope());
@@ -68,6 +76,26 @@ final class GetCommand implements Command {
       Map<String, String> printed = new HashMap<>();
       lines.forEach(line -> printed.put(line.key(), line.identity()));
       follow(kubectl, cluster, args.positionals, table, printed, lines.isEmpty(), terminal);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** {@code -o json|yaml|name}: kubectl's own output of the same Rollouts, for scripts. */
+  static int passThrough(
+      Kubectl kubectl,
+      ClusterOptions cluster,
+      List<String> names,
+      String output,
+      Terminal terminal) {
+    List<String> command = new ArrayList<>(List.of("get", Kubectl.RESOURCE));
+    command.addAll(names);
+    command.addAll(cluster.scope());
+    command.addAll(List.of("-o", output));
+    Kubectl.Result result = kubectl.run(command);
+    terminal.out().print(result.out());
+    if (!result.ok()) {
+      terminal.err().println(result.error());
+      return ExitCodes.CLUSTER;
     }
     return ExitCodes.OK;
   }

@@ -40,6 +40,22 @@ final class Help {
     }
   }
 
+  /** The formats {@code -o} takes: kubectl's own output of the Rollouts, for scripts. */
+  static final java.util.Set<String> OUTPUTS = java.util.Set.of("json", "yaml", "name");
+
+  /** The {@code -o} format, if given; refuses a format the plugin does not pass on. */
+  static java.util.Optional<String> output(Args args) {
+    java.util.Optional<String> output = args.value("--output");
+    output.ifPresent(
+        format -> {
+          if (!OUTPUTS.contains(format)) {
+            throw new Args.UsageError(
+                "--output must be one of json, yaml, name (kubectl's own output), is " + format);
+          }
+        });
+    return output;
+  }
+
   /** The flags every command takes (where to look, help) plus its own. */
   static Set<String> withCluster(String... own) {
     Set<String> flags =

@@ -49,17 +49,23 @@ final class StatusCommand implements Command {
         Flags:
           -w, --watch           follow the Rollout until it is decided, then exit as above
               --timeout D       with -w: give up after D (e.g. 10m) and exit 3 (default: none)
+          -o FORMAT             json, yaml or name: the Rollout as kubectl prints it; the exit
+                                code is still the verdict
         """
         + Help.CLUSTER_FLAGS;
   }
 
   @Override
   public int run(Args args, Terminal terminal) {
-    args.allow(name(), Help.withCluster("--watch", "--timeout"));
+    args.allow(name(), Help.withCluster("--watch", "--timeout", "--output"));
     String name = args.name(name());
     ClusterOptions cluster = args.cluster();
     Duration limit = args.value("--timeout").map(Help::duration).orElse(Duration.ZERO);
     Kubectl kubectl = terminal.kubectl(cluster);
+    var output = Help.output(args);
+    if (output.isPresent() && args.has("--watch")) {
+      throw new Args.UsageError("-o and --watch exclude each other");
+    }
     if (!args.has("--watch")) {
       Kubectl.Result result =
           kubectl.run(cluster.scoped("get", Kubectl.RESOURCE, name, "-o", "json"));
@@ -69,6 +75,12 @@ final class StatusCommand implements Command {
       }
       JsonNode rollout = RolloutJson.tree(result.out());
       Health health = health(kubectl, rollout);
+      if (output.isPresent()) {
+        // The Rollout as kubectl prints it; the exit code is still the verdict.
+        return GetCommand.passThrough(kubectl, cluster, List.of(name), output.get(), terminal) == 0
+            ? health.exitCode()
+            : ExitCodes.CLUSTER;
+      }
       terminal.out().print(StatusView.render(rollout, health, terminal.clock().instant()));
       return health.exitCode();
     }

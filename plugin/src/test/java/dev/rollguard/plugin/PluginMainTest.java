@@ -126,6 +126,18 @@ class PluginMainTest {
   }
 
   @Test
+  void dashOHandsKubectlsOwnOutputToScripts() throws IOException {
+    Map<String, String> env = kubectl(0, "{\"kind\": \"List\", \"items\": []}\n", "");
+    assertThat(run(env, "get", "-n", "shop", "-ojson")).isZero();
+    assertThat(out()).isEqualTo("{\"kind\": \"List\", \"items\": []}\n");
+    assertThat(Files.readString(dir.resolve("calls")))
+        .isEqualTo("get rollouts.v1alpha1.rollguard.dev --namespace=shop -o json\n");
+    assertThat(run(env, "get", "-o", "wide")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err()).contains("--output must be one of json, yaml, name");
+    assertThat(run(env, "status", "web", "-o", "yaml", "-w")).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void noRolloutsIsSaidOnStderrAsKubectlDoes() throws IOException {
     assertThat(run(kubectl(0, "", ""), "get", "-n", "shop")).isZero();
     assertThat(out()).isEmpty();

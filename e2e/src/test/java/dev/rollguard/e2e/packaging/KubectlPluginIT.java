@@ -73,6 +73,13 @@ class KubectlPluginIT {
       assertThat(healthy.exitCode()).as(healthy.stdout() + healthy.stderr()).isZero();
       snapshot(v1, null).assertMatches("status-healthy", healthy.stdout());
 
+      // For scripts: kubectl's own JSON, and still the verdict as exit code.
+      CommandResult json = plugin.run("status", "web", "-n", "shop", "-o", "json");
+      assertThat(json.exitCode()).isZero();
+      assertThat(json.stdout())
+          .contains("\"kind\": \"Rollout\"")
+          .contains("\"phase\": \"Healthy\"");
+
       CommandResult version = plugin.run("version");
       assertThat(version.exitCode()).isZero();
       assertThat(version.stdout())
