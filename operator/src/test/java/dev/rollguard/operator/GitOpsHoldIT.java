@@ -33,11 +33,7 @@ class GitOpsHoldIT {
         RollguardOperator operator =
             new RollguardOperator(ScenarioSupport.options(platform, "gitops"))) {
       platform.addScrapeTarget("app", exporter.address(), Map.of("job", "app"));
-      platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-      platform
-          .kubectl(
-              "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
-          .orThrow();
+      CrdFiles.install(platform);
       exporter.set(SERIES, 40);
       ScenarioSupport s = new ScenarioSupport(platform, "gitops");
       s.awaitPrometheusAtLeast("count_over_time(" + SERIES + "[1m])", 3);

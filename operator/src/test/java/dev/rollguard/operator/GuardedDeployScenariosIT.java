@@ -37,11 +37,7 @@ class GuardedDeployScenariosIT {
   static void startOperator(Platform platform) {
     exporter = TestExporter.start();
     platform.addScrapeTarget("app", exporter.address(), Map.of("job", "app"));
-    platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform
-        .kubectl(
-            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
-        .orThrow();
+    CrdFiles.install(platform);
     operator = new RollguardOperator(ScenarioSupport.options(platform, NAMESPACES));
     operator.start();
   }

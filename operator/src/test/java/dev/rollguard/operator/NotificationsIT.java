@@ -70,11 +70,7 @@ class NotificationsIT {
     root().addAppender(logs);
     exporter = TestExporter.start();
     platform.addScrapeTarget("app", exporter.address(), Map.of("job", "app"));
-    platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform
-        .kubectl(
-            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
-        .orThrow();
+    CrdFiles.install(platform);
     platform.kubectl("create", "namespace", CONFIG_NAMESPACE).orThrow();
     secret(platform, "slack-webhook", slack.url("/services/" + SECRET + "/slack"));
     secret(platform, "events-webhook", events.url("/events/" + SECRET));

@@ -27,11 +27,7 @@ class OperatorOnlySeesIT {
 
   @BeforeAll
   static void start(Platform platform) {
-    platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform
-        .kubectl(
-            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
-        .orThrow();
+    CrdFiles.install(platform);
     platform.kubectl("create", "namespace", "shop").orThrow();
     // No Prometheus at all: nothing here needs a measurement.
     operator =

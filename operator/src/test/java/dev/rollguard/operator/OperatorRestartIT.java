@@ -27,11 +27,7 @@ class OperatorRestartIT {
       Platform platform) {
     try (TestExporter exporter = TestExporter.start()) {
       platform.addScrapeTarget("app", exporter.address(), Map.of("job", "app"));
-      platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-      platform
-          .kubectl(
-              "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
-          .orThrow();
+      CrdFiles.install(platform);
       exporter.set("db_connections{scenario=\"restart\"}", 40);
       ScenarioSupport s = new ScenarioSupport(platform, "restart");
       s.awaitPrometheusAtLeast("count_over_time(db_connections{scenario=\"restart\"}[1m])", 3);

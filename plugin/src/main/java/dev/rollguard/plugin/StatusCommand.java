@@ -76,7 +76,12 @@ final class StatusCommand implements Command {
       JsonNode rollout = RolloutJson.tree(result.out());
       Health health = health(kubectl, rollout);
       if (output.isPresent()) {
-        // The Rollout as kubectl prints it; the exit code is still the verdict.
+        // The Rollout as kubectl prints it (JSON is what was just read); the exit code is still
+        // the verdict.
+        if (output.get().equals("json")) {
+          terminal.out().print(result.out());
+          return health.exitCode();
+        }
         return GetCommand.passThrough(kubectl, cluster, List.of(name), output.get(), terminal) == 0
             ? health.exitCode()
             : ExitCodes.CLUSTER;

@@ -125,6 +125,12 @@ final class GuardedDeploy {
     awaitPhase(phase, TIMEOUT);
   }
 
+  /** Waits until the new revision is under analysis and has been measured at least once. */
+  void awaitMeasured() {
+    awaitPhase(Phase.Analysing);
+    await().atMost(TIMEOUT).until(() -> status().analysis.lastMeasuredAt != null);
+  }
+
   void awaitPhase(Phase phase, Duration timeout) {
     try {
       await().atMost(timeout).until(() -> status().phase == phase);

@@ -125,10 +125,7 @@ class HelmInstallRbacIT {
       assertThat(shop.status().stableRevision.images).containsExactly("shop/web:1");
 
       shop.deploy("shop/web:2");
-      shop.awaitPhase(Phase.Analysing);
-      await()
-          .atMost(GuardedDeploy.TIMEOUT)
-          .until(() -> shop.status().analysis.lastMeasuredAt != null);
+      shop.awaitMeasured();
       shop.connections(180);
       shop.awaitPhase(Phase.RolledBack);
       shop.awaitRunning("shop/web:1");
@@ -285,10 +282,7 @@ class HelmInstallRbacIT {
       teamB.guard(null);
       teamA.awaitPhase(Phase.Healthy);
       teamA.deploy("shop/web:2");
-      teamA.awaitPhase(Phase.Analysing);
-      await()
-          .atMost(GuardedDeploy.TIMEOUT)
-          .until(() -> teamA.status().analysis.lastMeasuredAt != null);
+      teamA.awaitMeasured();
       teamA.connections(200);
       teamA.awaitPhase(Phase.RolledBack);
       teamA.awaitRunning("shop/web:1");

@@ -136,10 +136,7 @@ class HelmNotificationsIT {
         shop.guard(null, "{targets: [shop-slack, platform-events]}");
         shop.awaitPhase(Phase.Healthy);
         shop.deploy("shop/web:2");
-        shop.awaitPhase(Phase.Analysing);
-        await()
-            .atMost(GuardedDeploy.TIMEOUT)
-            .until(() -> shop.status().analysis.lastMeasuredAt != null);
+        shop.awaitMeasured();
         shop.connections(180);
         shop.awaitPhase(Phase.RolledBack);
         shop.awaitRunning("shop/web:1");

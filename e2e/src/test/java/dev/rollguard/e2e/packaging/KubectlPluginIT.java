@@ -91,8 +91,7 @@ class KubectlPluginIT {
       Process watch = plugin.start(watchOutput, "get", "-n", "shop", "-w");
       try {
         shop.deploy("shop/web:2");
-        shop.awaitPhase(Phase.Analysing);
-        await().atMost(SOON).until(() -> shop.status().analysis.lastMeasuredAt != null);
+        shop.awaitMeasured();
         String v2 = shop.status().currentRevision.hash;
 
         // status while analysing: exit 3, and right after an apply it does not say Healthy.

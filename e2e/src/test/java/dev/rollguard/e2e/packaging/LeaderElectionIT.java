@@ -69,10 +69,7 @@ class LeaderElectionIT {
         shop.guard(null);
         shop.awaitPhase(Phase.Healthy);
         shop.deploy("shop/web:2");
-        shop.awaitPhase(Phase.Analysing);
-        await()
-            .atMost(GuardedDeploy.TIMEOUT)
-            .until(() -> shop.status().analysis.lastMeasuredAt != null);
+        shop.awaitMeasured();
 
         // Only one acts: the standby has not reconciled anything, every event is the leader's.
         assertThat(leader.metric("rollguard_reconcile_total")).isPositive();

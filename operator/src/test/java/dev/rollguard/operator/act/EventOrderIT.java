@@ -47,11 +47,7 @@ class EventOrderIT {
 
   @BeforeAll
   static void recordOneSecondOfEvents(Platform platform) {
-    platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform
-        .kubectl(
-            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
-        .orThrow();
+    CrdFiles.install(platform);
     platform.kubectl("create", "namespace", NAMESPACE).orThrow();
     platform
         .kubectlWithInput(

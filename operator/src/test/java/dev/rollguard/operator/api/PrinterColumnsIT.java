@@ -25,11 +25,7 @@ class PrinterColumnsIT {
 
   @BeforeAll
   static void rollouts(Platform platform) {
-    platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform
-        .kubectl(
-            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
-        .orThrow();
+    CrdFiles.install(platform);
     platform.kubectl("create", "namespace", NAMESPACE).orThrow();
 
     RolloutStatus rolledBack = new RolloutStatus();

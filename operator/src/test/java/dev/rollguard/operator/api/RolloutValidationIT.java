@@ -23,11 +23,7 @@ class RolloutValidationIT {
 
   @BeforeAll
   static void installCrd(Platform platform) {
-    platform.kubectl("apply", "-f", CrdFiles.committed().toString()).orThrow();
-    platform
-        .kubectl(
-            "wait", "--for=condition=Established", "crd/rollouts.rollguard.dev", "--timeout=30s")
-        .orThrow();
+    CrdFiles.install(platform);
   }
 
   @Test
