@@ -147,6 +147,19 @@ public final class OperatorOptions {
   private Duration parsedResyncInterval;
 
   @Option(
+      names = "--status-refresh-interval",
+      paramLabel = "DURATION",
+      defaultValue = "${env:ROLLGUARD_STATUS_REFRESH_INTERVAL:-1m}",
+      description =
+          "A passing measurement that changes nothing but the guards' values is written to the"
+              + " Rollout's status at most this often (breaches, verdicts and decisions are written"
+              + " at once; the live values are in the metrics). 0s writes every measurement."
+              + " Env: ROLLGUARD_STATUS_REFRESH_INTERVAL. Default: ${DEFAULT-VALUE}.")
+  private String statusRefreshInterval;
+
+  private Duration parsedStatusRefreshInterval;
+
+  @Option(
       names = "--notification-targets",
       paramLabel = "NAMESPACE/NAME",
       defaultValue = "${env:ROLLGUARD_NOTIFICATION_TARGETS:-}",
@@ -227,6 +240,11 @@ public final class OperatorOptions {
     }
     if (parsedResyncInterval.compareTo(Duration.ofSeconds(10)) < 0) {
       throw invalid("--resync-interval", "must be at least 10s, is " + resyncInterval);
+    }
+    try {
+      parsedStatusRefreshInterval = Durations.parse(statusRefreshInterval.strip());
+    } catch (IllegalArgumentException e) {
+      throw invalid("--status-refresh-interval", e.getMessage());
     }
     parsedNotificationTargets = null;
     if (!notificationTargets.isBlank()) {
@@ -345,6 +363,10 @@ public final class OperatorOptions {
     return parsedResyncInterval;
   }
 
+  public Duration statusRefreshInterval() {
+    return parsedStatusRefreshInterval;
+  }
+
   /** The namespace of the notification targets ConfigMap; empty: notifications off. */
   public Optional<String> notificationTargetsNamespace() {
     return parsedNotificationTargets == null
@@ -393,6 +415,8 @@ public final class OperatorOptions {
         + measurementThreads
         + " resyncInterval="
         + Durations.format(parsedResyncInterval)
+        + " statusRefreshInterval="
+        + Durations.format(parsedStatusRefreshInterval)
         + " notificationTargets="
         + (parsedNotificationTargets == null
             ? "(none)"

@@ -124,7 +124,8 @@ public final class RollguardOperator implements AutoCloseable {
                 hooks.beforeChange()),
             new NoticeSender(events, metrics, notifications),
             metrics,
-            hooks.beforeStatusWrite());
+            hooks.beforeStatusWrite(),
+            options.statusRefreshInterval());
     this.scheduler =
         new MeasurementScheduler(
             new PrometheusMetricsSource(http, metrics::queryCompleted),

@@ -132,6 +132,8 @@ class OperatorOptionsTest {
         "--resync-interval     | 0s",
         "--resync-interval     | 5s",
         "--resync-interval     | often",
+        "--status-refresh-interval | soon",
+        "--status-refresh-interval | -1m",
       })
   void badValueNamesTheFlag(String flag, String value) {
     assertThatThrownBy(() -> OperatorOptions.parse(flag, value))
@@ -197,7 +199,7 @@ class OperatorOptionsTest {
         .isEqualTo(
             "prometheusUrl=http://prom:9090 namespaces=a,b metricsPort=9002 healthPort=9001"
                 + " leaderElection=true leaderElectionNamespace=ops leaderElectionLease=my-lease"
-                + " kubeconfig=(discovered) reconcileThreads=3 measurementThreads=5 resyncInterval=10m notificationTargets=(none) logFormat=json");
+                + " kubeconfig=(discovered) reconcileThreads=3 measurementThreads=5 resyncInterval=10m statusRefreshInterval=1m notificationTargets=(none) logFormat=json");
   }
 
   @Test
@@ -206,7 +208,7 @@ class OperatorOptionsTest {
         .isEqualTo(
             "prometheusUrl=(none) namespaces=(all) metricsPort=8080 healthPort=8081"
                 + " leaderElection=false leaderElectionNamespace=(own) leaderElectionLease=rollguard-operator"
-                + " kubeconfig=(discovered) reconcileThreads=50 measurementThreads=2 resyncInterval=10m notificationTargets=(none) logFormat=text");
+                + " kubeconfig=(discovered) reconcileThreads=50 measurementThreads=2 resyncInterval=10m statusRefreshInterval=1m notificationTargets=(none) logFormat=text");
   }
 
   @Test

@@ -120,6 +120,12 @@ final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** The operator's /metrics page as it is now, for the record. */
+  String metricsPage() throws IOException {
+    return get(metricsPort, "/metrics")
+        .orElseThrow(() -> new IOException("the operator's /metrics did not answer"));
+  }
+
   MetricsText metrics() throws IOException {
     return new MetricsText(
         get(metricsPort, "/metrics")

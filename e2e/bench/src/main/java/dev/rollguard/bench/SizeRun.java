@@ -213,6 +213,9 @@ final class SizeRun {
                     + (deploys - breaching)
                     + " promoted");
     Counters after = Counters.read(operator);
+    Files.writeString(
+        outDir.resolve("operator-metrics-" + size + "-wave" + number + ".txt"),
+        operator.metricsPage());
     List<Double> breachToRollback = new ArrayList<>();
     StringBuilder csv =
         new StringBuilder("deployment,first_breach_measured_ms,rollback_patch_seen_ms\n");

@@ -70,6 +70,21 @@ public final class TemplateRestorer {
                 "/metadata/annotations/" + WorkloadState.CANARY_PAUSE.replace("/", "~1")));
       }
     }
+    var existing = deployment.getMetadata().getAnnotations();
+    // The cause shows in `kubectl rollout history`; it is metadata, so it is not a new revision.
+    // In the same patch when the Deployment has annotations (the Deployment controller always
+    // sets its revision annotation), so the restore is one request.
+    boolean causeInPatch = existing != null;
+    if (causeInPatch) {
+      patch.add(
+          Map.of(
+              "op",
+              "add",
+              "path",
+              "/metadata/annotations/" + CHANGE_CAUSE.replace("/", "~1"),
+              "value",
+              cause));
+    }
     var resource =
         client
             .apps()
@@ -82,13 +97,14 @@ public final class TemplateRestorer {
             .withFieldManager(FIELD_MANAGER)
             .build(),
         Serialization.asJson(patch));
-    // The cause shows in `kubectl rollout history`; it is metadata, so it is not a new revision.
-    resource.patch(
-        new PatchContext.Builder()
-            .withPatchType(PatchType.JSON_MERGE)
-            .withFieldManager(FIELD_MANAGER)
-            .build(),
-        Serialization.asJson(
-            Map.of("metadata", Map.of("annotations", Map.of(CHANGE_CAUSE, cause)))));
+    if (!causeInPatch) {
+      resource.patch(
+          new PatchContext.Builder()
+              .withPatchType(PatchType.JSON_MERGE)
+              .withFieldManager(FIELD_MANAGER)
+              .build(),
+          Serialization.asJson(
+              Map.of("metadata", Map.of("annotations", Map.of(CHANGE_CAUSE, cause)))));
+    }
   }
 }

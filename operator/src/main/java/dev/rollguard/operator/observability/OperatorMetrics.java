@@ -46,6 +46,7 @@ public final class OperatorMetrics {
   private final Counter reconciles;
   private final Histogram reconcileDuration;
   private final Histogram measurementDelay;
+  private final Histogram reconcileSteps;
   private final Counter kubernetesRequests;
   private final Counter notifications;
   private final List<StatefulMetric<?, ?>> perRollout;
@@ -110,6 +111,15 @@ public final class OperatorMetrics {
                 "rollguard_measurement_delay_seconds",
                 "How late measurement rounds start after their due time (tick lag).",
                 DELAY_BUCKETS)
+            .register(registry);
+    reconcileSteps =
+        seconds(
+                "rollguard_reconcile_step_seconds",
+                "Where a reconcile's time goes, by step: queued (a finished measurement waiting for"
+                    + " its reconcile to start), changes (the Deployment changes a decision makes,"
+                    + " e.g. a rollback's restore), status_write (the Rollout status update).",
+                DELAY_BUCKETS)
+            .labelNames("step")
             .register(registry);
     kubernetesRequests =
         Counter.builder()
@@ -208,6 +218,11 @@ public final class OperatorMetrics {
   }
 
   /** A measurement round started this long after its due time. */
+  /** One step of a reconcile took {@code duration}: queued, changes or status_write. */
+  public void reconcileStep(String step, Duration duration) {
+    reconcileSteps.labelValues(step).observe(duration.toNanos() / 1e9);
+  }
+
   public void measurementStarted(Duration lateness) {
     measurementDelay.observe(seconds(lateness));
   }

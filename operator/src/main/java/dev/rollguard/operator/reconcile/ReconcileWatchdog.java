@@ -39,9 +39,12 @@ final class ReconcileWatchdog {
     wokenAt.putIfAbsent(rollout, clock.instant());
   }
 
-  /** A reconcile of this Rollout started (or it was deleted). */
-  void attempted(ResourceID rollout) {
-    wokenAt.remove(rollout);
+  /**
+   * A reconcile of this Rollout started (or it was deleted); returns when it was woken, if it was
+   * waiting.
+   */
+  Optional<Instant> attempted(ResourceID rollout) {
+    return Optional.ofNullable(wokenAt.remove(rollout));
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.rollguard.operator.reconcile;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollguard.operator.act.CanaryPause;
 import dev.rollguard.operator.act.ChangeApplier;
 import dev.rollguard.operator.act.DeploymentHold;
@@ -8,7 +7,6 @@ import dev.rollguard.operator.act.NoticeSender;
 import dev.rollguard.operator.api.QueryVariables;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
-import dev.rollguard.operator.api.StatusJson;
 import dev.rollguard.operator.decide.Decision;
 import dev.rollguard.operator.decide.Observation;
 import dev.rollguard.operator.decide.Requests;
@@ -71,7 +69,6 @@ import java.util.stream.Collectors;
 public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> {
 
   static final String WORKLOAD_INDEX = "rollouts-by-workload";
-  private static final ObjectMapper JSON = StatusJson.MAPPER;
 
   private final RolloutDecider decider;
   private final MeasurementJobs jobs;
@@ -79,6 +76,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final NoticeSender notices;
   private final OperatorMetrics metrics;
   private final Consumer<RolloutStatus> beforeStatusWrite;
+  private final StatusWritePolicy statusWrites;
   private final SimpleInboundEventSource<Rollout> wakeups =
       new SimpleInboundEventSource<>("wakeups");
   private volatile MeasurementScheduler scheduler;
@@ -91,6 +89,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   /**
    * @param beforeStatusWrite sees every status about to be written; tests make it throw to fail a
    *     status write after the changes were made
+   * @param statusRefresh how long the values of passing rounds may wait for a status write
    */
   public RolloutReconciler(
       RolloutDecider decider,
@@ -98,13 +97,15 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       ChangeApplier changes,
       NoticeSender notices,
       OperatorMetrics metrics,
-      Consumer<RolloutStatus> beforeStatusWrite) {
+      Consumer<RolloutStatus> beforeStatusWrite,
+      Duration statusRefresh) {
     this.decider = decider;
     this.jobs = jobs;
     this.changes = changes;
     this.notices = notices;
     this.metrics = metrics;
     this.beforeStatusWrite = beforeStatusWrite;
+    this.statusWrites = new StatusWritePolicy(statusRefresh);
   }
 
   /** The scheduler wakes a Rollout's reconcile when a measurement round finishes. */
@@ -160,7 +161,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   @Override
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
-    watchdog.attempted(ResourceID.fromResource(rollout));
+    watchdog
+        .attempted(ResourceID.fromResource(rollout))
+        .ifPresent(
+            woken ->
+                metrics.reconcileStep(
+                    "queued", Duration.between(woken, Clock.systemUTC().instant())));
     long started = System.nanoTime();
     boolean success = false;
     try {
@@ -217,7 +223,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
     Decision decision = decider.decide(observation);
 
-    changes.apply(rollout, deployment, decision.changes());
+    if (!decision.changes().isEmpty()) {
+      long acting = System.nanoTime();
+      changes.apply(rollout, deployment, decision.changes());
+      metrics.reconcileStep("changes", Duration.ofNanos(System.nanoTime() - acting));
+    }
     // Scheduled before the status write, so that a round due now (the baseline at a deploy)
     // does not wait for the API server. Safe either way: a round's result only counts once a
     // reconcile records it, and asking again for the same round does nothing.
@@ -229,9 +239,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
                     id, request, () -> jobs.jobFor(rollout, decision.status(), request)),
             () -> scheduler.cancel(id));
     Rollout current = rollout;
-    boolean statusChanged = changed(rollout.getStatus(), decision.status());
+    StatusWritePolicy.Write write = statusWrites.decide(rollout.getStatus(), decision);
+    boolean statusChanged = write == StatusWritePolicy.Write.NOW;
     if (statusChanged) {
       beforeStatusWrite.accept(decision.status());
+      long writing = System.nanoTime();
       // A full status update (not a merge patch): fields the decision cleared must go away.
       current =
           PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
@@ -241,11 +253,16 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
                 fresh.setStatus(decision.status());
                 return fresh;
               });
+      metrics.reconcileStep("status_write", Duration.ofNanos(System.nanoTime() - writing));
     }
     // Only now that the status records the decision: a failed write above is retried from the
     // old status, and its events and counts go out once, after the write that succeeds.
     notices.send(rollout, deployment, decision.notices());
-    scheduler.acknowledge(id, rounds);
+    if (write != StatusWritePolicy.Write.DEFERRED) {
+      // A deferred round stays in the inbox: the next reconcile starts from the stored status
+      // and applies it again.
+      scheduler.acknowledge(id, rounds);
+    }
     exportMetrics(rollout, decision.status());
     boolean rollbackJustRecorded =
         statusChanged && decision.status().pendingRollback != null && !rollbackWasPending;
@@ -343,10 +360,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
                 .thenComparing(r -> r.getMetadata().getName()))
         .map(first -> first.getMetadata().getName())
         .filter(first -> !first.equals(rollout.getMetadata().getName()));
-  }
-
-  private static boolean changed(RolloutStatus before, RolloutStatus after) {
-    return before == null || !JSON.valueToTree(before).equals(JSON.valueToTree(after));
   }
 
   static String workloadKey(Rollout rollout) {
