@@ -12,6 +12,23 @@ public final class RollguardMain {
 
   private static final String LOGBACK_CONFIG = "logback.configurationFile";
 
+  /**
+   * With one or two CPUs the JVM sizes its common fork-join pool to one thread, and then every
+   * asynchronous step of a {@code CompletableFuture} without an executor (the Kubernetes client has
+   * several per request) runs on a new thread: thousands of short-lived threads per minute in a
+   * deploy wave, measured as the biggest share of the operator's CPU after the JIT. Two threads
+   * keep the pool in use. Set before anything touches the pool; an explicit -D setting wins.
+   */
+  private static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  static {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null
+        && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
+  }
+
   private RollguardMain() {}
 
   public static void main(String[] args) throws InterruptedException {

@@ -47,8 +47,9 @@ final class OperatorProcess implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 "java",
+                // The options the container image uses (operator/jvm.options), then the heap.
+                "@" + jar.toAbsolutePath().getParent().getParent().resolve("jvm.options"),
                 "-Xmx" + heap,
-                "-XX:+ExitOnOutOfMemoryError",
                 "-jar",
                 jar.toString(),
                 "--kubeconfig",
@@ -59,9 +60,17 @@ final class OperatorProcess implements AutoCloseable {
                 String.valueOf(metricsPort),
                 "--health-port",
                 String.valueOf(healthPort)));
+    // JVM options to try (profiling, collectors): inserted before -jar.
+    String jvmOptions = System.getenv().getOrDefault("ROLLGUARD_OPERATOR_JVM_OPTIONS", "").strip();
+    if (!jvmOptions.isEmpty()) {
+      command.addAll(command.indexOf("-jar"), List.of(jvmOptions.split("\\s+")));
+    }
     command.addAll(extraArgs);
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // As the container image sets it (operator/Dockerfile).
+    builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+    Process process = builder.start();
     return new OperatorProcess(process, metricsPort, healthPort);
   }
 

@@ -55,6 +55,8 @@ final class OperatorProcess implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The options the container image starts it with.
+                "@" + Tools.repo().resolve("operator/jvm.options"),
                 "-Xmx256m",
                 "-jar",
                 jar.toString(),
@@ -76,6 +78,7 @@ final class OperatorProcess implements AutoCloseable {
         .removeIf(key -> key.equals("KUBECONFIG") || key.startsWith("ROLLGUARD_"));
     builder.environment().putAll(env);
     builder.environment().put("POD_NAME", identity);
+    builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
     try {
       return new OperatorProcess(identity, log, builder.start(), metricsPort, healthPort);
     } catch (IOException e) {

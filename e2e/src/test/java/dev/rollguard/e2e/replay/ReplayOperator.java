@@ -27,6 +27,8 @@ final class ReplayOperator implements AutoCloseable {
       ProcessBuilder builder =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  // The options the container image starts it with.
+                  "@" + ReplayWorld.REPO.resolve("operator/jvm.options"),
                   "-jar",
                   ReplayWorld.REPO.resolve("operator/target/rollguard-operator.jar").toString(),
                   "--kubeconfig",
@@ -43,6 +45,7 @@ final class ReplayOperator implements AutoCloseable {
               .redirectOutput(
                   ProcessBuilder.Redirect.appendTo(
                       platform.logsDir().resolve(logName + ".log").toFile()));
+      builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
       builder.environment().putAll(env);
       process = builder.start();
       // Never outlive the test JVM.
