@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.HttpURLConnection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,7 +21,17 @@ public final class RevisionStore {
   public static final String ROLLOUT_LABEL = "rollguard.dev/rollout";
   public static final String HASH_LABEL = "rollguard.dev/revision-hash";
 
+  /**
+   * Templates saved or loaded lately, as JSON, up to this many characters in all (a template is
+   * about 1 KiB): a rollback then restores without first reading the ControllerRevision, one
+   * request less between the decision and the restore. A name always holds the same template (the
+   * name carries the hash), so a cached one is never stale.
+   */
+  static final int CACHE_CHARS = 4 * 1024 * 1024;
+
   private final KubernetesClient client;
+  private final Map<String, String> recent = new LinkedHashMap<>(16, 0.75f, true);
+  private long recentChars;
 
   public RevisionStore(KubernetesClient client) {
     this.client = client;
@@ -50,17 +61,26 @@ public final class RevisionStore {
             .build();
     try {
       client.apps().controllerRevisions().inNamespace(namespace).resource(revision).create();
+      remember(namespace, name, template);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
       // Already saved (a retry after a restart): the name holds the hash, so it is the same
       // template.
+      remember(namespace, name, template);
     }
   }
 
   /** The template saved under {@code name}; fails loudly when it is gone, never guesses. */
   public PodTemplateSpec load(String namespace, String name) {
+    String cached;
+    synchronized (recent) {
+      cached = recent.get(namespace + "/" + name);
+    }
+    if (cached != null) {
+      return Serialization.unmarshal(cached, PodTemplateSpec.class);
+    }
     ControllerRevision revision =
         client.apps().controllerRevisions().inNamespace(namespace).withName(name).get();
     if (revision == null || revision.getData() == null) {
@@ -73,6 +93,22 @@ public final class RevisionStore {
     }
     Object template =
         Serialization.jsonMapper().convertValue(revision.getData(), Map.class).get("template");
-    return Serialization.jsonMapper().convertValue(template, PodTemplateSpec.class);
+    PodTemplateSpec loaded =
+        Serialization.jsonMapper().convertValue(template, PodTemplateSpec.class);
+    remember(namespace, name, loaded);
+    return loaded;
+  }
+
+  private void remember(String namespace, String name, PodTemplateSpec template) {
+    String json = Serialization.asJson(template);
+    synchronized (recent) {
+      String previous = recent.put(namespace + "/" + name, json);
+      recentChars += json.length() - (previous == null ? 0 : previous.length());
+      var eldest = recent.entrySet().iterator();
+      while (recentChars > CACHE_CHARS && eldest.hasNext()) {
+        recentChars -= eldest.next().getValue().length();
+        eldest.remove();
+      }
+    }
   }
 }
