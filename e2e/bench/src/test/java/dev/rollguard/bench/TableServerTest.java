@@ -44,6 +44,67 @@ class TableServerTest {
   }
 
   @Test
+  void answersAQueryPostedAsAFormBodyAsGoPrometheusClientsSendIt() throws Exception {
+    table.breachFrom("app-1", 2_000_000);
+    String form =
+        "query="
+            + URLEncoder.encode("max(bench_db_connections{deployment=\"app-1\"})", StandardCharsets.UTF_8)
+            + "&time=2000.500";
+
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"value\":[2000.500,\"");
+    assertThat(valueIn(response.body())).isGreaterThan(MetricTable.CONNECTIONS_LIMIT);
+  }
+
+  @Test
+  void aPostWithoutAFormBodyIsBadData() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void logsQueriesPerDeploymentAndWhenBreachingValuesWereAnswered() throws Exception {
+    table.breachFrom("app-1", 2_000_000);
+    String connections = "max(bench_db_connections{deployment=\"app-1\"})";
+
+    long start = System.currentTimeMillis();
+    query(connections, "1999.000"); // before the breach: not breaching
+    query("max(bench_error_ratio{deployment=\"app-1\"})", "2001.000"); // another guard
+    query(connections, "2001.000");
+    long between = System.currentTimeMillis();
+    Thread.sleep(5);
+    query(connections, "2016.000");
+    long end = System.currentTimeMillis();
+    query("max(bench_db_connections{deployment=\"app-2\"})", "2016.000");
+
+    QueryLog log = server.log();
+    assertThat(log.counts()).containsEntry("app-1", 4L).containsEntry("app-2", 1L);
+    assertThat(log.firstBreachingAnswer("app-1").getAsLong()).isBetween(start, between);
+    assertThat(log.lastBreachingAnswerUntil("app-1", end).getAsLong()).isGreaterThan(between);
+    assertThat(log.lastBreachingAnswerUntil("app-1", between).getAsLong())
+        .isEqualTo(log.firstBreachingAnswer("app-1").getAsLong());
+    assertThat(log.firstBreachingAnswer("app-2")).isEmpty();
+
+    log.resetBreaches("app-1");
+    assertThat(log.firstBreachingAnswer("app-1")).isEmpty();
+    assertThat(log.counts()).containsEntry("app-1", 4L);
+  }
+
+  @Test
   void aQueryWithoutABenchMetricIsBadData() throws Exception {
     var response = get("/api/v1/query?query=" + URLEncoder.encode("up", StandardCharsets.UTF_8));
     assertThat(response.statusCode()).isEqualTo(400);
