@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * received, and when it answered a breaching db-connections value. It sees every query of every
  * controller the same way, so both sides of a comparison are counted by this one class.
  *
- * <p>Memory is bounded: per Deployment a counter, the first breaching answer since the last
- * {@link #resetBreaches} and the times of the last {@value #RECENT} breaching answers.
+ * <p>Memory is bounded: per Deployment a counter, the first breaching answer since the last {@link
+ * #resetBreaches} and the times of the last {@value #RECENT} breaching answers.
  */
 final class QueryLog {
 

@@ -48,12 +48,14 @@ class TableServerTest {
     table.breachFrom("app-1", 2_000_000);
     String form =
         "query="
-            + URLEncoder.encode("max(bench_db_connections{deployment=\"app-1\"})", StandardCharsets.UTF_8)
+            + URLEncoder.encode(
+                "max(bench_db_connections{deployment=\"app-1\"})", StandardCharsets.UTF_8)
             + "&time=2000.500";
 
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build(),
@@ -68,7 +70,8 @@ class TableServerTest {
   void aPostWithoutAFormBodyIsBadData() throws Exception {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .build(),
