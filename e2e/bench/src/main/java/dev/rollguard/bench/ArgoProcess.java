@@ -91,9 +91,36 @@ final class ArgoProcess implements ControllerProcess {
     return API_REQUESTS;
   }
 
+  /**
+   * Argo's counter labels a request by the last segments of its path, so a request to a subresource
+   * ({@code rollouts/NAME/status}) carries the object's name as its "kind" and the subresource as
+   * its "name"; and a create whose body its counter cannot read as JSON (client-go sends built-in
+   * types such as ReplicaSets and Leases as protobuf) has no kind at all. Keys here are "resource
+   * verb", "rollouts/status verb" for a Rollout's status (the fleet's names are the Rollouts'
+   * names), "(protobuf body) Create", and the status code when it is not 2xx.
+   */
   @Override
   public Map<String, Double> apiRequests() throws IOException {
-    return metrics().sumBy(API_REQUESTS, "kind", "verb");
+    Map<String, Double> raw = metrics().sumBy(API_REQUESTS, "kind", "name", "verb", "status_code");
+    Map<String, Double> by = new java.util.TreeMap<>();
+    raw.forEach((key, count) -> by.merge(requestKind(key.split(" ", -1)), count, Double::sum));
+    return by;
+  }
+
+  /** {@code labels}: kind, name, verb, status code. */
+  static String requestKind(String[] labels) {
+    String kind = labels[0];
+    String name = labels[1];
+    String verb = labels[2];
+    String code = labels[3];
+    if (kind.isEmpty()) {
+      kind = "(protobuf body)";
+    } else if (Fleet.NAME.matcher(kind).matches()) {
+      kind = "rollouts/" + name;
+    } else if (kind.startsWith("app-")) {
+      kind = "(object of the fleet)/" + name;
+    }
+    return kind + " " + verb + (code.startsWith("2") || code.isEmpty() ? "" : " " + code);
   }
 
   MetricsText metrics() throws IOException {

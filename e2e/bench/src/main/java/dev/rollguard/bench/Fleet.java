@@ -31,6 +31,9 @@ final class Fleet implements AutoCloseable {
   static final String NAMESPACE = "bench";
   static final String FIRST_IMAGE = "bench/app:1.0.0";
 
+  /** The names of the fleet's Deployments (and of their Rollouts). */
+  static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("app-\\d{5}");
+
   private final KubernetesClient client;
   private final List<String> names;
   private final AnalysisTiming timing;
