@@ -101,18 +101,18 @@ final class ArgoProcess implements ControllerProcess {
    */
   @Override
   public Map<String, Double> apiRequests() throws IOException {
-    Map<String, Double> raw = metrics().sumBy(API_REQUESTS, "kind", "name", "verb", "status_code");
-    Map<String, Double> by = new java.util.TreeMap<>();
-    raw.forEach((key, count) -> by.merge(requestKind(key.split(" ", -1)), count, Double::sum));
-    return by;
+    return metrics()
+        .sumBy(
+            API_REQUESTS,
+            labels ->
+                requestKind(
+                    labels.getOrDefault("kind", ""),
+                    labels.getOrDefault("name", ""),
+                    labels.getOrDefault("verb", ""),
+                    labels.getOrDefault("status_code", "")));
   }
 
-  /** {@code labels}: kind, name, verb, status code. */
-  static String requestKind(String[] labels) {
-    String kind = labels[0];
-    String name = labels[1];
-    String verb = labels[2];
-    String code = labels[3];
+  static String requestKind(String kind, String name, String verb, String code) {
     if (kind.isEmpty()) {
       kind = "(protobuf body)";
     } else if (Fleet.NAME.matcher(kind).matches()) {

@@ -33,6 +33,20 @@ final class MetricsText {
    * "" for a label a series does not have): a counter broken down by some of its labels.
    */
   java.util.Map<String, Double> sumBy(String name, String... labels) {
+    return sumBy(
+        name,
+        values -> {
+          StringBuilder key = new StringBuilder();
+          for (String label : labels) {
+            key.append(key.length() == 0 ? "" : " ").append(values.getOrDefault(label, ""));
+          }
+          return key.toString();
+        });
+  }
+
+  /** Sums of the samples of {@code name} grouped by a key made from each series' labels. */
+  java.util.Map<String, Double> sumBy(
+      String name, java.util.function.Function<java.util.Map<String, String>, String> key) {
     java.util.Map<String, Double> sums = new java.util.TreeMap<>();
     for (String line : text.split("\n")) {
       if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
@@ -40,11 +54,7 @@ final class MetricsText {
       }
       int space = line.lastIndexOf(' ');
       java.util.Map<String, String> values = labels(line.substring(name.length(), space));
-      StringBuilder key = new StringBuilder();
-      for (String label : labels) {
-        key.append(key.length() == 0 ? "" : " ").append(values.getOrDefault(label, ""));
-      }
-      sums.merge(key.toString(), Double.parseDouble(line.substring(space + 1)), Double::sum);
+      sums.merge(key.apply(values), Double.parseDouble(line.substring(space + 1)), Double::sum);
     }
     return sums;
   }

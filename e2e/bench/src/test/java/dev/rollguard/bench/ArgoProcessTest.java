@@ -8,16 +8,15 @@ class ArgoProcessTest {
 
   @Test
   void namesRequestsBySubresourceWhereArgosCounterLabelsThemByObjectName() {
-    assertThat(ArgoProcess.requestKind(new String[] {"events", "N/A", "Create", "201"}))
+    assertThat(ArgoProcess.requestKind("events", "N/A", "Create", "201"))
         .isEqualTo("events Create");
-    assertThat(ArgoProcess.requestKind(new String[] {"app-00042", "status", "Patch", "200"}))
+    assertThat(ArgoProcess.requestKind("app-00042", "status", "Patch", "200"))
         .isEqualTo("rollouts/status Patch");
-    assertThat(
-            ArgoProcess.requestKind(new String[] {"app-00042-5d8f9c-2", "status", "Patch", "200"}))
+    assertThat(ArgoProcess.requestKind("app-00042-5d8f9c-2", "status", "Patch", "200"))
         .isEqualTo("(object of the fleet)/status Patch");
-    assertThat(ArgoProcess.requestKind(new String[] {"", "", "Create", "201"}))
+    assertThat(ArgoProcess.requestKind("", "", "Create", "201"))
         .isEqualTo("(protobuf body) Create");
-    assertThat(ArgoProcess.requestKind(new String[] {"rollouts", "app-00042", "Update", "409"}))
+    assertThat(ArgoProcess.requestKind("rollouts", "app-00042", "Update", "409"))
         .isEqualTo("rollouts Update 409");
   }
 }
