@@ -161,7 +161,7 @@ final class ArgoRun {
     long now = System.currentTimeMillis();
     for (String name : breachers) {
       watch.expectRollback(name);
-      server.log().resetBreaches(name);
+      server.log().resetBreaches(name, Sample.measurementsFrom(now, options));
       table.breachFrom(name, now);
     }
     long sending = System.nanoTime();
@@ -253,7 +253,8 @@ final class ArgoRun {
             run.getMetadata().getOwnerReferences().stream()
                 .anyMatch(owner -> owner.getName().equals(name));
         if (owned) {
-          yaml.append("---\n").append(Serialization.asYaml(run));
+          String text = Serialization.asYaml(run);
+          yaml.append(text.startsWith("---") ? "" : "---\n").append(text);
         }
       }
       Files.writeString(

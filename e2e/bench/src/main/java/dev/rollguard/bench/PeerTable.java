@@ -106,6 +106,10 @@ final class PeerTable {
         .append(spread(side.wave().guardQueriesPerBreachingDeploy()))
         .append(", per passing deploy ")
         .append(spread(side.wave().guardQueriesPerPassingDeploy()))
+        .append("; breaching answers to queries about the time before analysis could start")
+        .append(" (not measurements: baselines) per breaching deploy ")
+        .append(
+            String.format("%.2f", side.wave().breachingAnswersBeforeAnalysisPerBreachingDeploy()))
         .append('\n');
   }
 

@@ -133,6 +133,7 @@ final class Results {
       double guardQueriesPerDeploy,
       Spread guardQueriesPerBreachingDeploy,
       Spread guardQueriesPerPassingDeploy,
+      double breachingAnswersBeforeAnalysisPerBreachingDeploy,
       double firstBreachingAnswerToRollbackP50Seconds,
       double firstBreachingAnswerToRollbackP99Seconds,
       double firstBreachingAnswerToRollbackMaxSeconds,

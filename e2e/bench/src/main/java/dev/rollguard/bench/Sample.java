@@ -26,6 +26,16 @@ record Sample(
 
   private static final double MIB = 1024 * 1024;
 
+  /**
+   * From when on a query about a breaching Deployment is an analysis measurement: neither
+   * controller measures before the initial delay after the deploy, so a query about a time less
+   * than half of it after the breach began is not one (Rollguard's baseline, taken at the deploy
+   * for the time just before it, can fall after the breach began).
+   */
+  static long measurementsFrom(long breachFromMillis, BenchOptions options) {
+    return breachFromMillis + BenchOptions.parse(options.initialDelay).toMillis() / 2;
+  }
+
   static Sample read(ControllerProcess controller, TableServer server) throws IOException {
     return new Sample(
         System.nanoTime(),
@@ -116,7 +126,9 @@ record Sample(
     }
     List<Double> firstToRollback = new ArrayList<>();
     List<Double> decisiveToAct = new ArrayList<>();
+    long early = 0;
     for (String name : breaching) {
+      early += log.earlyBreachingAnswers(name);
       long seen =
           rolledBackAt
               .apply(name)
@@ -144,6 +156,7 @@ record Sample(
         (double) queries / count,
         spread(breachingQueries),
         spread(passingQueries),
+        breaching.isEmpty() ? 0 : (double) early / breaching.size(),
         Stats.percentile(firstToRollback, 0.5),
         Stats.percentile(firstToRollback, 0.99),
         Stats.percentile(firstToRollback, 1.0),

@@ -129,7 +129,11 @@ public final class ScaleBenchmark implements Callable<Integer> {
           soak.heapSlopeMiBPerHour(),
           soak.residentSlopeMiBPerHour());
     }
-    Log.say("wrote " + options.out.resolve("results.json") + ", table.md and memory-and-lag.png");
+    Log.say(
+        "wrote "
+            + options.out.resolve("results.json")
+            + ", table.md"
+            + (runs.isEmpty() ? "" : " and memory-and-lag.png"));
     return 0;
   }
 

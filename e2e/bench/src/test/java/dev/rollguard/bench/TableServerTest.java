@@ -102,9 +102,17 @@ class TableServerTest {
         .isEqualTo(log.firstBreachingAnswer("app-1").getAsLong());
     assertThat(log.firstBreachingAnswer("app-2")).isEmpty();
 
-    log.resetBreaches("app-1");
+    log.resetBreaches("app-1", 2_010_000);
     assertThat(log.firstBreachingAnswer("app-1")).isEmpty();
     assertThat(log.counts()).containsEntry("app-1", 4L);
+
+    // A query about a time before the measurements begin (a baseline) is counted, not logged.
+    query(connections, "2005.000");
+    assertThat(log.firstBreachingAnswer("app-1")).isEmpty();
+    assertThat(log.earlyBreachingAnswers("app-1")).isEqualTo(1);
+    query(connections, "2010.000");
+    assertThat(log.firstBreachingAnswer("app-1")).isPresent();
+    assertThat(log.counts()).containsEntry("app-1", 6L);
   }
 
   @Test
