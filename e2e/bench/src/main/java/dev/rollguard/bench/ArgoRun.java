@@ -161,7 +161,7 @@ final class ArgoRun {
     long now = System.currentTimeMillis();
     for (String name : breachers) {
       watch.expectRollback(name);
-      server.log().resetBreaches(name, Sample.measurementsFrom(now, options));
+      server.log().resetBreaches(name);
       table.breachFrom(name, now);
     }
     long sending = System.nanoTime();

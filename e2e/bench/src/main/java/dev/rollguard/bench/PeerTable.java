@@ -106,10 +106,12 @@ final class PeerTable {
         .append(spread(side.wave().guardQueriesPerBreachingDeploy()))
         .append(", per passing deploy ")
         .append(spread(side.wave().guardQueriesPerPassingDeploy()))
-        .append("; breaching answers to queries about the time before analysis could start")
-        .append(" (not measurements: baselines) per breaching deploy ")
-        .append(
-            String.format("%.2f", side.wave().breachingAnswersBeforeAnalysisPerBreachingDeploy()))
+        .append("; breaching answers to queries about the past (baselines, not measurements)")
+        .append(" per breaching deploy ")
+        .append(String.format("%.2f", side.wave().pastBreachingAnswersPerBreachingDeploy()))
+        .append("; largest delay of a measurement query ")
+        .append(side.wave().maxMeasurementQueryLagMillis())
+        .append(" ms")
         .append('\n');
   }
 

@@ -4,16 +4,20 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the benchmark's metrics endpoint answered, per Deployment: how many guard queries it
  * received, and when it answered a breaching db-connections value. It sees every query of every
  * controller the same way, so both sides of a comparison are counted by this one class.
  *
- * <p>A breaching answer counts as a measurement only if the query asked about a time from {@link
- * #resetBreaches}'s {@code measurementsFrom} on: a query about an earlier time is not an analysis
- * measurement (Rollguard's baseline, queried at the deploy for the time just before it) and is only
- * counted.
+ * <p>A breaching answer counts as a measurement only if the query asked about the moment it was
+ * sent, as every measurement of either controller does (Rollguard evaluates a round at the time it
+ * runs, Argo Rollouts at time.Now()). A query about a time {@value #PAST_MILLIS} ms or more before
+ * it arrived looks into the past: Rollguard's baseline, queried at a deploy for the time 1 s before
+ * it saw the deploy. Those are counted, not logged as measurements. The largest delay between a
+ * measurement query's evaluation time and its arrival is kept, to show that this classification
+ * held.
  *
  * <p>Memory is bounded: per Deployment two counters, the first breaching measurement since the last
  * {@link #resetBreaches} and the answer times of the last {@value #RECENT} of them.
@@ -21,11 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class QueryLog {
 
   static final int RECENT = 16;
+  static final long PAST_MILLIS = 950;
 
   private static final class Entry {
     long queries;
-    long measurementsFrom = Long.MIN_VALUE;
-    long earlyBreaching;
+    long pastBreaching;
     long firstBreach = -1;
     final long[] recent = new long[RECENT];
     int next;
@@ -33,26 +37,37 @@ final class QueryLog {
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final AtomicLong maxMeasurementLag = new AtomicLong();
 
   /**
-   * One query for {@code deployment} about the time {@code evaluatedMillis}, answered at {@code
-   * atMillis}; breaching or not.
+   * One query for {@code deployment} about the time {@code evaluatedMillis}, arrived at {@code
+   * arrivedMillis} and answered at {@code answeredMillis}; breaching or not.
    */
-  void answered(String deployment, boolean breaching, long evaluatedMillis, long atMillis) {
+  void answered(
+      String deployment,
+      boolean breaching,
+      long evaluatedMillis,
+      long arrivedMillis,
+      long answeredMillis) {
     Entry entry = entries.computeIfAbsent(deployment, name -> new Entry());
+    long lag = arrivedMillis - evaluatedMillis;
+    boolean past = lag >= PAST_MILLIS;
+    if (!past) {
+      maxMeasurementLag.accumulateAndGet(lag, Math::max);
+    }
     synchronized (entry) {
       entry.queries++;
       if (!breaching) {
         return;
       }
-      if (evaluatedMillis < entry.measurementsFrom) {
-        entry.earlyBreaching++;
+      if (past) {
+        entry.pastBreaching++;
         return;
       }
       if (entry.firstBreach < 0) {
-        entry.firstBreach = atMillis;
+        entry.firstBreach = answeredMillis;
       }
-      entry.recent[entry.next] = atMillis;
+      entry.recent[entry.next] = answeredMillis;
       entry.next = (entry.next + 1) % RECENT;
       entry.size = Math.min(RECENT, entry.size + 1);
     }
@@ -71,14 +86,18 @@ final class QueryLog {
   }
 
   /**
-   * Forgets the breaching answers of {@code deployment} (before a new deploy of it); from now on
-   * only queries about a time from {@code measurementsFrom} on count as measurements.
+   * The largest delay so far between a measurement query's evaluation time and its arrival
+   * (milliseconds; queries about the past left out).
    */
-  void resetBreaches(String deployment, long measurementsFrom) {
+  long maxMeasurementLagMillis() {
+    return maxMeasurementLag.get();
+  }
+
+  /** Forgets the breaching answers of {@code deployment} (before a new deploy of it). */
+  void resetBreaches(String deployment) {
     Entry entry = entries.computeIfAbsent(deployment, name -> new Entry());
     synchronized (entry) {
-      entry.measurementsFrom = measurementsFrom;
-      entry.earlyBreaching = 0;
+      entry.pastBreaching = 0;
       entry.firstBreach = -1;
       entry.size = 0;
       entry.next = 0;
@@ -86,16 +105,16 @@ final class QueryLog {
   }
 
   /**
-   * Breaching answers since the last reset to queries about a time before its {@code
-   * measurementsFrom}: not measurements (a baseline).
+   * Breaching answers since the last reset to queries about the past: not measurements (a
+   * baseline).
    */
-  long earlyBreachingAnswers(String deployment) {
+  long pastBreachingAnswers(String deployment) {
     Entry entry = entries.get(deployment);
     if (entry == null) {
       return 0;
     }
     synchronized (entry) {
-      return entry.earlyBreaching;
+      return entry.pastBreaching;
     }
   }
 

@@ -26,16 +26,6 @@ record Sample(
 
   private static final double MIB = 1024 * 1024;
 
-  /**
-   * From when on a query about a breaching Deployment is an analysis measurement: neither
-   * controller measures before the initial delay after the deploy, so a query about a time less
-   * than half of it after the breach began is not one (Rollguard's baseline, taken at the deploy
-   * for the time just before it, can fall after the breach began).
-   */
-  static long measurementsFrom(long breachFromMillis, BenchOptions options) {
-    return breachFromMillis + BenchOptions.parse(options.initialDelay).toMillis() / 2;
-  }
-
   static Sample read(ControllerProcess controller, TableServer server) throws IOException {
     return new Sample(
         System.nanoTime(),
@@ -128,7 +118,7 @@ record Sample(
     List<Double> decisiveToAct = new ArrayList<>();
     long early = 0;
     for (String name : breaching) {
-      early += log.earlyBreachingAnswers(name);
+      early += log.pastBreachingAnswers(name);
       long seen =
           rolledBackAt
               .apply(name)
@@ -157,6 +147,7 @@ record Sample(
         spread(breachingQueries),
         spread(passingQueries),
         breaching.isEmpty() ? 0 : (double) early / breaching.size(),
+        log.maxMeasurementLagMillis(),
         Stats.percentile(firstToRollback, 0.5),
         Stats.percentile(firstToRollback, 0.99),
         Stats.percentile(firstToRollback, 1.0),

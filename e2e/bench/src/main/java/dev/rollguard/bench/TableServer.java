@@ -111,7 +111,7 @@ final class TableServer implements AutoCloseable {
             + result
             + "]}}");
     // After the answer went out: the time a controller could first act on it.
-    log.answered(name, breaching, at, System.currentTimeMillis());
+    log.answered(name, breaching, at, now, System.currentTimeMillis());
   }
 
   private void exposition(HttpExchange exchange) throws IOException {

@@ -80,19 +80,19 @@ class TableServerTest {
   }
 
   @Test
-  void logsQueriesPerDeploymentAndWhenBreachingValuesWereAnswered() throws Exception {
-    table.breachFrom("app-1", 2_000_000);
+  void logsQueriesPerDeploymentAndWhenBreachingMeasurementsWereAnswered() throws Exception {
+    long start = System.currentTimeMillis();
+    table.breachFrom("app-1", start - 60_000);
     String connections = "max(bench_db_connections{deployment=\"app-1\"})";
 
-    long start = System.currentTimeMillis();
-    query(connections, "1999.000"); // before the breach: not breaching
-    query("max(bench_error_ratio{deployment=\"app-1\"})", "2001.000"); // another guard
-    query(connections, "2001.000");
+    query(connections, seconds(start - 120_000)); // about the past, before the breach: normal
+    query("max(bench_error_ratio{deployment=\"app-1\"})", seconds(System.currentTimeMillis()));
+    query(connections, seconds(System.currentTimeMillis())); // a breaching measurement
     long between = System.currentTimeMillis();
     Thread.sleep(5);
-    query(connections, "2016.000");
+    query(connections, seconds(System.currentTimeMillis()));
     long end = System.currentTimeMillis();
-    query("max(bench_db_connections{deployment=\"app-2\"})", "2016.000");
+    query("max(bench_db_connections{deployment=\"app-2\"})", seconds(end));
 
     QueryLog log = server.log();
     assertThat(log.counts()).containsEntry("app-1", 4L).containsEntry("app-2", 1L);
@@ -101,18 +101,23 @@ class TableServerTest {
     assertThat(log.lastBreachingAnswerUntil("app-1", between).getAsLong())
         .isEqualTo(log.firstBreachingAnswer("app-1").getAsLong());
     assertThat(log.firstBreachingAnswer("app-2")).isEmpty();
+    assertThat(log.maxMeasurementLagMillis()).isLessThan(QueryLog.PAST_MILLIS);
 
-    log.resetBreaches("app-1", 2_010_000);
+    log.resetBreaches("app-1");
     assertThat(log.firstBreachingAnswer("app-1")).isEmpty();
     assertThat(log.counts()).containsEntry("app-1", 4L);
 
-    // A query about a time before the measurements begin (a baseline) is counted, not logged.
-    query(connections, "2005.000");
+    // A breaching answer about the past (a baseline looks 1 s back) is counted, not logged.
+    query(connections, seconds(System.currentTimeMillis() - 1_000));
     assertThat(log.firstBreachingAnswer("app-1")).isEmpty();
-    assertThat(log.earlyBreachingAnswers("app-1")).isEqualTo(1);
-    query(connections, "2010.000");
+    assertThat(log.pastBreachingAnswers("app-1")).isEqualTo(1);
+    query(connections, seconds(System.currentTimeMillis()));
     assertThat(log.firstBreachingAnswer("app-1")).isPresent();
     assertThat(log.counts()).containsEntry("app-1", 6L);
+  }
+
+  private static String seconds(long millis) {
+    return String.format("%d.%03d", millis / 1000, millis % 1000);
   }
 
   @Test
