@@ -82,6 +82,32 @@ final class BenchOptions {
       description = "How long idle CPU and requests are counted.")
   String idleWindow;
 
+  @Option(
+      names = "--peer",
+      description =
+          "Also run every size against this peer controller, on its own fresh platform after"
+              + " Rollguard's run, and print a side-by-side table per size. Supported: argo-rollouts"
+              + " (built by e2e/bench/peer/argo-rollouts/build).")
+  String peer;
+
+  @Option(
+      names = "--peer-only",
+      description = "With --peer: skip Rollguard's runs (for debugging the peer's).")
+  boolean peerOnly;
+
+  @Option(
+      names = "--peer-binary",
+      description =
+          "The peer's controller binary (default: built, or found up to date, by the peer's build script).")
+  Path peerBinary;
+
+  @Option(
+      names = "--peer-args",
+      split = " ",
+      description =
+          "Extra flags for the peer's controller, e.g. \"--leader-elect=false\" (default: none, its defaults).")
+  List<String> peerArgs = new java.util.ArrayList<>();
+
   @Option(names = "--pods-per-node", defaultValue = "2000")
   int podsPerNode;
 
@@ -93,6 +119,10 @@ final class BenchOptions {
       required = true,
       description = "Directory for results.json, the table and the plot.")
   Path out;
+
+  Path peerBuildScript() {
+    return repo.resolve("e2e/bench/peer/" + peer + "/build");
+  }
 
   Path platformDir() {
     return repo.resolve("e2e/platform");

@@ -31,18 +31,36 @@ final class Fleet implements AutoCloseable {
   static final String NAMESPACE = "bench";
   static final String FIRST_IMAGE = "bench/app:1.0.0";
 
+  /** The names of the fleet's Deployments (and of their Rollouts). */
+  static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("app-\\d{5}");
+
   private final KubernetesClient client;
   private final List<String> names;
   private final AnalysisTiming timing;
+  private final int replicas;
   private final ExecutorService pool = Executors.newFixedThreadPool(16);
 
   /** The analysis settings every Rollout of the fleet gets. */
   record AnalysisTiming(String initialDelay, String interval, String bakeTime, int failureLimit) {}
 
   Fleet(KubernetesClient client, int size, AnalysisTiming timing) {
+    this(client, size, timing, 1);
+  }
+
+  /**
+   * {@code replicas}: of each Deployment; 0 when another controller runs the pods from the
+   * Deployment's template (Argo Rollouts' workloadRef).
+   */
+  Fleet(KubernetesClient client, int size, AnalysisTiming timing, int replicas) {
     this.client = client;
     this.names = IntStream.range(0, size).mapToObj(i -> String.format("app-%05d", i)).toList();
     this.timing = timing;
+    this.replicas = replicas;
+  }
+
+  /** The query of guard {@code metric} for {@code deployment}, as every controller sends it. */
+  static String guardQuery(String metric, String deployment) {
+    return "max(" + metric + "{deployment=\"" + deployment + "\"})";
   }
 
   List<String> names() {
@@ -82,6 +100,12 @@ final class Fleet implements AutoCloseable {
                 .inNamespace(NAMESPACE)
                 .resource(rollout(name))
                 .create());
+  }
+
+  /** Creates one object per Deployment name, built by {@code object}, through {@code create}. */
+  <T> void createEach(
+      java.util.function.Function<String, T> object, java.util.function.Consumer<T> create) {
+    inParallel(names, name -> create.accept(object.apply(name)));
   }
 
   static final String BREACHING_LABEL = "bench.rollguard.dev/breaching-wave";
@@ -128,7 +152,7 @@ final class Fleet implements AutoCloseable {
     return new DeploymentBuilder()
         .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())
         .withNewSpec()
-        .withReplicas(1)
+        .withReplicas(replicas)
         .withNewSelector()
         .addToMatchLabels("app", name)
         .endSelector()
@@ -159,12 +183,9 @@ final class Fleet implements AutoCloseable {
     spec.analysis.bakeTime = timing.bakeTime();
     spec.analysis.failureLimit = timing.failureLimit();
     GuardSpec connections =
-        new GuardSpec(
-            "db-connections", "max(" + MetricTable.CONNECTIONS + "{deployment=\"" + name + "\"})");
+        new GuardSpec("db-connections", guardQuery(MetricTable.CONNECTIONS, name));
     connections.max = MetricTable.CONNECTIONS_LIMIT;
-    GuardSpec errors =
-        new GuardSpec(
-            "error-ratio", "max(" + MetricTable.ERRORS + "{deployment=\"" + name + "\"})");
+    GuardSpec errors = new GuardSpec("error-ratio", guardQuery(MetricTable.ERRORS, name));
     errors.max = MetricTable.ERRORS_LIMIT;
     spec.guards = new ArrayList<>(List.of(connections, errors));
     rollout.setSpec(spec);

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +17,8 @@ import java.util.concurrent.TimeUnit;
  * benchmark reads its CPU time and resident memory from /proc, forces a full GC with jcmd to read
  * the live heap, and reads its own metrics (requests sent, tick lag) from /metrics.
  */
-final class OperatorProcess implements AutoCloseable {
+final class OperatorProcess implements ControllerProcess {
 
-  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
   private final Process process;
   private final int metricsPort;
   private final int healthPort;
@@ -74,11 +72,13 @@ final class OperatorProcess implements AutoCloseable {
     return new OperatorProcess(process, metricsPort, healthPort);
   }
 
-  long pid() {
+  @Override
+  public long pid() {
     return process.pid();
   }
 
-  boolean alive() {
+  @Override
+  public boolean alive() {
     return process.isAlive();
   }
 
@@ -86,22 +86,14 @@ final class OperatorProcess implements AutoCloseable {
     return get(healthPort, "/readyz").map(body -> true).orElse(false);
   }
 
-  /** User + system CPU seconds used so far. */
-  double cpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
-    // Fields after the command name (which may contain spaces) start after the last ')'.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    return (double) ticks / CLOCK_TICKS_PER_SECOND;
+  @Override
+  public String apiRequestCounter() {
+    return Counters.API_REQUESTS;
   }
 
-  long residentBytes() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
-    }
-    throw new IOException("no VmRSS for pid " + pid());
+  @Override
+  public java.util.Map<String, Double> apiRequests() throws IOException {
+    return metrics().sumBy(Counters.API_REQUESTS, "verb");
   }
 
   /** Forces a full collection, then reads the heap in use: what the operator really keeps. */
@@ -160,7 +152,7 @@ final class OperatorProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

@@ -1,6 +1,9 @@
 package dev.rollguard.bench;
 
 import dev.rollguard.bench.Results.Idle;
+import dev.rollguard.bench.Results.Side;
+import dev.rollguard.bench.Results.SideIdle;
+import dev.rollguard.bench.Results.SideWave;
 import dev.rollguard.bench.Results.SizeResult;
 import dev.rollguard.bench.Results.SoakSample;
 import dev.rollguard.bench.Results.Wave;
@@ -8,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 
 /**
  * One size: a fresh platform, N Deployments and N Rollouts, the operator started against them
@@ -33,7 +34,12 @@ final class SizeRun {
   }
 
   /** The size's result, and the soak's samples when {@code soak} is not zero. */
-  record Outcome(SizeResult result, List<SoakSample> soak, int soakWaves) {}
+  record Outcome(SizeResult result, List<SoakSample> soak, int soakWaves, Side side) {}
+
+  /** The figures of the first idle window and the first wave, as a peer's are taken. */
+  private SideIdle sideIdle;
+
+  private SideWave sideWave;
 
   Outcome run(Duration soak) throws Exception {
     String source = realPrometheus ? "prometheus" : "table";
@@ -98,7 +104,7 @@ final class SizeRun {
               String.format(
                   "  operator adopted all %d Rollouts %.1f s after it started",
                   size, adopt.toMillis() / 1e3));
-          Idle idle = idle(operator);
+          Idle idle = idle(operator, server);
           Wave wave = wave(operator, fleet, watch, table, server, 1);
           List<SoakSample> samples = new ArrayList<>();
           int waves = 0;
@@ -122,20 +128,31 @@ final class SizeRun {
             }
           }
           return new Outcome(
-              new SizeResult(size, source, adopt.toMillis() / 1e3, idle, wave), samples, waves);
+              new SizeResult(size, source, adopt.toMillis() / 1e3, idle, wave),
+              samples,
+              waves,
+              new Side(
+                  "rollguard",
+                  operator.apiRequestCounter(),
+                  adopt.toMillis() / 1e3,
+                  sideIdle,
+                  sideWave));
         }
       }
     }
   }
 
-  private Idle idle(OperatorProcess operator) throws Exception {
+  private Idle idle(OperatorProcess operator, TableServer server) throws Exception {
     // Let the adoption's last status writes and events drain before measuring "idle".
     Thread.sleep(options.settle().toMillis());
     Counters before = Counters.read(operator);
+    Sample sampleBefore = Sample.read(operator, server);
     Thread.sleep(options.idleWindow().toMillis());
     Counters after = Counters.read(operator);
+    Sample sampleAfter = Sample.read(operator, server);
     double heap = operator.heapAfterGcBytes() / MIB;
     double resident = operator.residentBytes() / MIB;
+    sideIdle = Sample.idle(sampleBefore, sampleAfter, operator, heap);
     operator.writeClassHistogram(outDir.resolve("heap-histogram-" + size + ".txt"));
     Idle idle =
         new Idle(
@@ -171,21 +188,21 @@ final class SizeRun {
       TableServer server,
       int number)
       throws Exception {
-    int deploys =
-        Math.min(size, Math.max(options.breaching, (int) Math.round(size * options.waveShare)));
-    int breaching = Math.min(options.breaching, deploys);
-    List<String> chosen = new ArrayList<>(fleet.names());
-    Collections.shuffle(chosen, new Random(31L * size + number));
-    List<String> wave = chosen.subList(0, deploys);
-    List<String> breachers = wave.subList(0, breaching);
-    String image = "bench/app:1." + number + ".0";
+    WavePlan plan = WavePlan.of(fleet.names(), options, number);
+    List<String> wave = plan.deploys();
+    List<String> breachers = plan.breaching();
+    int deploys = wave.size();
+    int breaching = breachers.size();
+    String image = plan.image();
     long promotedBefore = watch.promotedTo(image);
     Counters before = Counters.read(operator);
+    Sample sampleBefore = Sample.read(operator, server);
     fleet.markBreaching(breachers, number);
     watch.watchBreaching(number);
     long now = System.currentTimeMillis();
     for (String name : breachers) {
       watch.expectRollback(name, image);
+      server.log().resetBreaches(name);
       table.breachFrom(name, now);
     }
     long sending = System.nanoTime();
@@ -212,7 +229,9 @@ final class SizeRun {
                     + "/"
                     + (deploys - breaching)
                     + " promoted");
+    double waveSeconds = (System.nanoTime() - sending) / 1e9;
     Counters after = Counters.read(operator);
+    Sample sampleAfter = Sample.read(operator, server);
     Files.writeString(
         outDir.resolve("operator-metrics-" + size + "-wave" + number + ".txt"),
         operator.metricsPage());
@@ -274,6 +293,29 @@ final class SizeRun {
             after.reconcileMeanMillisSince(before),
             heap,
             operator.residentBytes() / MIB);
+    if (number == 1) {
+      sideWave =
+          Sample.wave(
+              sampleBefore,
+              sampleAfter,
+              waveSeconds,
+              wave,
+              breachers,
+              watch::rolledBackAt,
+              server.log(),
+              operator,
+              new Sample.RollguardOnly(
+                  heap,
+                  result.breachToRollbackP50Seconds(),
+                  result.breachToRollbackP99Seconds(),
+                  result.tickLagP50Seconds(),
+                  result.tickLagP99Seconds()));
+    }
+    if (!realPrometheus) {
+      Files.writeString(
+          outDir.resolve("answers-" + size + "-rollguard-wave" + number + ".csv"),
+          Sample.answersCsv(breachers, watch::rolledBackAt, server.log()));
+    }
     Log.say(
         String.format(
             "  wave %d done in %.0f s: tick lag p50 %.3f s p99 %.3f s (%d rounds); breach→rollback "

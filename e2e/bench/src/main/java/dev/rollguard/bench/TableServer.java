@@ -18,9 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Serves the {@link MetricTable} two ways: as a Prometheus-API-compatible endpoint ({@code GET
- * /api/v1/query}, answered from the table, so the benchmark measures Rollguard and not a
+ * Serves the {@link MetricTable} two ways: as a Prometheus-API-compatible endpoint ({@code
+ * /api/v1/query}, answered from the table, so the benchmark measures the controller and not a
  * Prometheus), and as a {@code /metrics} page for a real Prometheus to scrape (the comparison run).
+ *
+ * <p>The query endpoint takes its parameters from the URL (GET) and from a form-encoded body
+ * (POST), as Prometheus does: Go's Prometheus API client, which Argo Rollouts uses, sends a POST
+ * first. Every answer is recorded in a {@link QueryLog}.
  */
 final class TableServer implements AutoCloseable {
 
@@ -32,6 +36,7 @@ final class TableServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(4);
   private final AtomicLong queries = new AtomicLong();
+  private final QueryLog log = new QueryLog();
 
   TableServer(MetricTable table, Supplier<Collection<String>> deployments) throws IOException {
     this.table = table;
@@ -51,10 +56,34 @@ final class TableServer implements AutoCloseable {
     return queries.get();
   }
 
+  /** Per-Deployment counts and breaching answers of the query endpoint. */
+  QueryLog log() {
+    return log;
+  }
+
   private void query(HttpExchange exchange) throws IOException {
     queries.incrementAndGet();
     long now = System.currentTimeMillis();
     Map<String, String> params = params(exchange.getRequestURI().getRawQuery());
+    if ("POST".equalsIgnoreCase(exchange.getRequestMethod())) {
+      String type = exchange.getRequestHeaders().getFirst("Content-Type");
+      if (type == null || !type.startsWith("application/x-www-form-urlencoded")) {
+        respond(
+            exchange,
+            400,
+            "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"expected a form body\"}");
+        return;
+      }
+      try (var body = exchange.getRequestBody()) {
+        params.putAll(params(new String(body.readAllBytes(), StandardCharsets.US_ASCII)));
+      }
+    } else if (!"GET".equalsIgnoreCase(exchange.getRequestMethod())) {
+      respond(
+          exchange,
+          405,
+          "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"GET or POST\"}");
+      return;
+    }
     String promql = params.getOrDefault("query", "");
     long at =
         params.containsKey("time") ? (long) (Double.parseDouble(params.get("time")) * 1000) : now;
@@ -69,6 +98,8 @@ final class TableServer implements AutoCloseable {
     }
     String name = deployment.group(1);
     double value = table.value(metric.group(1), name, at);
+    boolean breaching =
+        metric.group(1).equals(MetricTable.CONNECTIONS) && value > MetricTable.CONNECTIONS_LIMIT;
     String result =
         Double.isNaN(value)
             ? ""
@@ -79,6 +110,8 @@ final class TableServer implements AutoCloseable {
         "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
             + result
             + "]}}");
+    // After the answer went out: the time a controller could first act on it.
+    log.answered(name, breaching, at, now, System.currentTimeMillis());
   }
 
   private void exposition(HttpExchange exchange) throws IOException {

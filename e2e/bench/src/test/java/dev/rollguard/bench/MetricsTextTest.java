@@ -46,4 +46,32 @@ class MetricsTextTest {
         .containsEntry(0.5, 7.0)
         .containsEntry(Double.POSITIVE_INFINITY, 8.0);
   }
+
+  @Test
+  void sumsACounterBySomeOfItsLabels() {
+    String page =
+        """
+        # TYPE controller_clientset_k8s_request_total counter
+        controller_clientset_k8s_request_total{kind="rollouts",name="app-00001",namespace="bench",status_code="200",verb="Patch"} 2
+        controller_clientset_k8s_request_total{kind="rollouts",name="app-00002",namespace="bench",status_code="200",verb="Patch"} 3
+        controller_clientset_k8s_request_total{kind="rollouts",name="app-00002",namespace="bench",status_code="409",verb="Patch"} 1
+        controller_clientset_k8s_request_total{kind="events",name="N/A",namespace="bench",status_code="201",verb="Create"} 7
+        controller_clientset_k8s_request_total{kind="leases",name="argo-rollouts-controller-lock",namespace="argo-rollouts",status_code="200",verb="Update"} 4
+        """;
+    var byKindAndVerb =
+        new MetricsText(page).sumBy("controller_clientset_k8s_request_total", "kind", "verb");
+    assertThat(byKindAndVerb)
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("rollouts Patch", 6.0, "events Create", 7.0, "leases Update", 4.0));
+    assertThat(new MetricsText(PAGE).sumBy("rollguard_kubernetes_requests_total", "verb"))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("get", 12.0, "put", 30.0));
+  }
+
+  @Test
+  void readsLabelsWithEscapes() {
+    assertThat(MetricsText.labels("{a=\"x\",b=\"say \\\"hi\\\"\"}"))
+        .containsEntry("a", "x")
+        .containsEntry("b", "say \"hi\"");
+    assertThat(MetricsText.labels(" ")).isEmpty();
+  }
 }

@@ -44,6 +44,83 @@ class TableServerTest {
   }
 
   @Test
+  void answersAQueryPostedAsAFormBodyAsGoPrometheusClientsSendIt() throws Exception {
+    table.breachFrom("app-1", 2_000_000);
+    String form =
+        "query="
+            + URLEncoder.encode(
+                "max(bench_db_connections{deployment=\"app-1\"})", StandardCharsets.UTF_8)
+            + "&time=2000.500";
+
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"value\":[2000.500,\"");
+    assertThat(valueIn(response.body())).isGreaterThan(MetricTable.CONNECTIONS_LIMIT);
+  }
+
+  @Test
+  void aPostWithoutAFormBodyIsBadData() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void logsQueriesPerDeploymentAndWhenBreachingMeasurementsWereAnswered() throws Exception {
+    long start = System.currentTimeMillis();
+    table.breachFrom("app-1", start - 60_000);
+    String connections = "max(bench_db_connections{deployment=\"app-1\"})";
+
+    query(connections, seconds(start - 120_000)); // about the past, before the breach: normal
+    query("max(bench_error_ratio{deployment=\"app-1\"})", seconds(System.currentTimeMillis()));
+    query(connections, seconds(System.currentTimeMillis())); // a breaching measurement
+    long between = System.currentTimeMillis();
+    Thread.sleep(5);
+    query(connections, seconds(System.currentTimeMillis()));
+    long end = System.currentTimeMillis();
+    query("max(bench_db_connections{deployment=\"app-2\"})", seconds(end));
+
+    QueryLog log = server.log();
+    assertThat(log.counts()).containsEntry("app-1", 4L).containsEntry("app-2", 1L);
+    assertThat(log.firstBreachingAnswer("app-1").getAsLong()).isBetween(start, between);
+    assertThat(log.lastBreachingAnswerUntil("app-1", end).getAsLong()).isGreaterThan(between);
+    assertThat(log.lastBreachingAnswerUntil("app-1", between).getAsLong())
+        .isEqualTo(log.firstBreachingAnswer("app-1").getAsLong());
+    assertThat(log.firstBreachingAnswer("app-2")).isEmpty();
+    assertThat(log.maxMeasurementLagMillis()).isLessThan(QueryLog.PAST_MILLIS);
+
+    log.resetBreaches("app-1");
+    assertThat(log.firstBreachingAnswer("app-1")).isEmpty();
+    assertThat(log.counts()).containsEntry("app-1", 4L);
+
+    // A breaching answer about the past (a baseline looks 1 s back) is counted, not logged.
+    query(connections, seconds(System.currentTimeMillis() - 1_000));
+    assertThat(log.firstBreachingAnswer("app-1")).isEmpty();
+    assertThat(log.pastBreachingAnswers("app-1")).isEqualTo(1);
+    query(connections, seconds(System.currentTimeMillis()));
+    assertThat(log.firstBreachingAnswer("app-1")).isPresent();
+    assertThat(log.counts()).containsEntry("app-1", 6L);
+  }
+
+  private static String seconds(long millis) {
+    return String.format("%d.%03d", millis / 1000, millis % 1000);
+  }
+
+  @Test
   void aQueryWithoutABenchMetricIsBadData() throws Exception {
     var response = get("/api/v1/query?query=" + URLEncoder.encode("up", StandardCharsets.UTF_8));
     assertThat(response.statusCode()).isEqualTo(400);
