@@ -26,8 +26,8 @@ final class ArgoProcess implements ControllerProcess {
   /** Argo's defaults that matter for the comparison (rollouts-controller --help, v1.10.2). */
   static final Map<String, String> DEFAULTS =
       Map.of(
-          "--qps", "40",
-          "--burst", "80",
+          "--qps", "40 (per client set: Kubernetes, Argo and dynamic clients each)",
+          "--burst", "80 (likewise)",
           "--rollout-threads", "10",
           "--analysis-threads", "30",
           "--leader-elect", "true (Lease in namespace argo-rollouts, renewed every 2 s)",

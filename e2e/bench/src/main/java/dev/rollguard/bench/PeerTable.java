@@ -147,6 +147,9 @@ final class PeerTable {
   }
 
   private static String spread(Spread spread) {
+    if (Double.isNaN(spread.mean())) {
+      return "none";
+    }
     return String.format("mean %.1f (min %d, max %d)", spread.mean(), spread.min(), spread.max());
   }
 
