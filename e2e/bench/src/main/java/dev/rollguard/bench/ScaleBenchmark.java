@@ -177,6 +177,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
     if (!tableRuns.isEmpty()) {
       Plot.write(tableRuns, options.out.resolve("memory-and-lag.png"));
     }
+    if (peerRuns != null && !peerRuns.isEmpty()) {
+      PeerPlot.writeRuns(peerRuns, options.out.resolve("side-by-side.png"));
+    }
   }
 
   private static Machine machine() {
