@@ -65,6 +65,9 @@ class FailuresReachTheUserIT {
     rollouts.awaitStage("orders", Stage.Analysing);
 
     platform.kubectl("delete", "controllerrevision", saved, "-n", rollouts.namespace).orThrow();
+    // A running operator still knows the template it saved (and would roll back with it); after
+    // a restart it knows only what the cluster holds, and the template is gone.
+    rollouts = rollouts.restarted();
     platform
         .kubectl(
             "annotate", "rollout", "orders", "-n", rollouts.namespace, Requests.ROLLBACK + "=true")

@@ -25,11 +25,31 @@ final class InProcessRollouts implements AutoCloseable {
   private final Platform platform;
   final String namespace;
   final RollguardOperator operator;
+  private final OperatorOptions options;
+  private final OperatorHooks hooks;
 
-  private InProcessRollouts(Platform platform, String namespace, RollguardOperator operator) {
+  private InProcessRollouts(
+      Platform platform,
+      String namespace,
+      RollguardOperator operator,
+      OperatorOptions options,
+      OperatorHooks hooks) {
     this.platform = platform;
     this.namespace = namespace;
     this.operator = operator;
+    this.options = options;
+    this.hooks = hooks;
+  }
+
+  /**
+   * Stops this operator and starts a new one with the same options: a new process knows only what
+   * the cluster holds (nothing kept in memory, such as the stable templates it saved lately).
+   */
+  InProcessRollouts restarted() {
+    operator.close();
+    RollguardOperator next = new RollguardOperator(options, hooks);
+    next.start();
+    return new InProcessRollouts(platform, namespace, next, options, hooks);
   }
 
   /** Installs the committed CRD, then starts an operator watching {@code namespace}. */
@@ -72,7 +92,7 @@ final class InProcessRollouts implements AutoCloseable {
     OperatorOptions options = OperatorOptions.parse(args.toArray(String[]::new));
     RollguardOperator operator = new RollguardOperator(options, hooks);
     operator.start();
-    return new InProcessRollouts(platform, namespace, operator);
+    return new InProcessRollouts(platform, namespace, operator, options, hooks);
   }
 
   @Override

@@ -20,8 +20,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Both controllers against the number of Rollouts: idle resident memory, CPU per deploy and the
- * decisive measurement → act latency (p99), as a PNG. Written by every peer run; sizes measured
- * in separate runs are drawn together with {@code java -cp rollguard-bench.jar
+ * decisive measurement → act latency (p99), as a PNG. Written by every peer run; sizes measured in
+ * separate runs are drawn together with {@code java -cp rollguard-bench.jar
  * dev.rollguard.bench.PeerPlot OUT.png results.json...}.
  */
 final class PeerPlot {
