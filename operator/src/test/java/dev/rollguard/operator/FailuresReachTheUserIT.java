@@ -102,6 +102,39 @@ class FailuresReachTheUserIT {
   }
 
   @Test
+  void aControllerRevisionDeletedWhileTheOperatorRunsStillRollsBackToTheSavedTemplate(
+      Platform platform) {
+    rollouts.deployment("billing", "shop/billing:1", 2, "");
+    rollouts.rollout("billing", "billing", "{}");
+    rollouts.awaitStage("billing", Stage.Stable);
+    String saved = rollouts.get("billing").getStatus().stableRevision.controllerRevision;
+    rollouts.deployment("billing", "shop/billing:2", 2, "");
+    rollouts.awaitStage("billing", Stage.Analysing);
+
+    platform.kubectl("delete", "controllerrevision", saved, "-n", rollouts.namespace).orThrow();
+    platform
+        .kubectl(
+            "annotate", "rollout", "billing", "-n", rollouts.namespace, Requests.ROLLBACK + "=true")
+        .orThrow();
+
+    // The template is the one the operator saved under that name (the name carries its hash).
+    await()
+        .atMost(SOON)
+        .until(
+            () ->
+                rollouts
+                    .deployment("billing")
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getImage(),
+            "shop/billing:1"::equals);
+    assertThat(rollouts.events("billing", "RollbackFailed")).isEmpty();
+  }
+
+  @Test
   void aFailedStatusWriteAfterTheRestoreAnnouncesAndCountsTheRollbackOnce(Platform platform) {
     rollouts.deployment("flaky", "shop/flaky:1", 2, "");
     rollouts.rollout("flaky", "flaky", "{}");
