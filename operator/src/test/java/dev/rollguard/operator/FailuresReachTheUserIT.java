@@ -89,16 +89,7 @@ class FailuresReachTheUserIT {
     assertThat(rollouts.stage("orders"))
         .as("the decision is kept, to be retried")
         .isEqualTo(Stage.RollingBack);
-    assertThat(
-            rollouts
-                .deployment("orders")
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getImage())
-        .isEqualTo("shop/orders:2");
+    assertThat(rollouts.image("orders")).isEqualTo("shop/orders:2");
   }
 
   @Test
@@ -118,19 +109,7 @@ class FailuresReachTheUserIT {
         .orThrow();
 
     // The template is the one the operator saved under that name (the name carries its hash).
-    await()
-        .atMost(SOON)
-        .until(
-            () ->
-                rollouts
-                    .deployment("billing")
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec()
-                    .getContainers()
-                    .get(0)
-                    .getImage(),
-            "shop/billing:1"::equals);
+    await().atMost(SOON).until(() -> rollouts.image("billing"), "shop/billing:1"::equals);
     assertThat(rollouts.events("billing", "RollbackFailed")).isEmpty();
   }
 

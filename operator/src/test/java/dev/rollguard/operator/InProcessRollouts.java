@@ -153,6 +153,17 @@ final class InProcessRollouts implements AutoCloseable {
     return platform.client().apps().deployments().inNamespace(namespace).withName(name).get();
   }
 
+  /** The image of the Deployment's first container, as its template says now. */
+  String image(String deployment) {
+    return deployment(deployment)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
   Stage stage(String name) {
     Rollout rollout = get(name);
     return rollout == null || rollout.getStatus() == null ? null : rollout.getStatus().stage;

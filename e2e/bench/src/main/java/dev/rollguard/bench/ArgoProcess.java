@@ -77,13 +77,8 @@ final class ArgoProcess implements ControllerProcess {
   }
 
   @Override
-  public long pid() {
-    return process.pid();
-  }
-
-  @Override
-  public boolean alive() {
-    return process.isAlive();
+  public Process process() {
+    return process;
   }
 
   @Override

@@ -14,9 +14,16 @@ interface ControllerProcess extends AutoCloseable {
 
   long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-  long pid();
+  /** The controller's process, started by the benchmark. */
+  Process process();
 
-  boolean alive();
+  default long pid() {
+    return process().pid();
+  }
+
+  default boolean alive() {
+    return process().isAlive();
+  }
 
   /** The name of the counter {@link #apiRequests} reads, and what it counts. */
   String apiRequestCounter();

@@ -73,13 +73,8 @@ final class OperatorProcess implements ControllerProcess {
   }
 
   @Override
-  public long pid() {
-    return process.pid();
-  }
-
-  @Override
-  public boolean alive() {
-    return process.isAlive();
+  public Process process() {
+    return process;
   }
 
   boolean ready() {

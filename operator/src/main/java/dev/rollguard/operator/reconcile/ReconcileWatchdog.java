@@ -40,11 +40,12 @@ final class ReconcileWatchdog {
   }
 
   /**
-   * A reconcile of this Rollout started (or it was deleted); returns when it was woken, if it was
-   * waiting.
+   * A reconcile of this Rollout started (or it was deleted); returns how long it waited since it
+   * was woken, if it was waiting.
    */
-  Optional<Instant> attempted(ResourceID rollout) {
-    return Optional.ofNullable(wokenAt.remove(rollout));
+  Optional<Duration> attempted(ResourceID rollout) {
+    return Optional.ofNullable(wokenAt.remove(rollout))
+        .map(woken -> Duration.between(woken, clock.instant()));
   }
 
   /**

@@ -163,10 +163,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
     watchdog
         .attempted(ResourceID.fromResource(rollout))
-        .ifPresent(
-            woken ->
-                metrics.reconcileStep(
-                    "queued", Duration.between(woken, Clock.systemUTC().instant())));
+        .ifPresent(waited -> metrics.reconcileStep("queued", waited));
     long started = System.nanoTime();
     boolean success = false;
     try {
