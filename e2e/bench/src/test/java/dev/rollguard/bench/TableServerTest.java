@@ -89,7 +89,10 @@ class TableServerTest {
     query("max(bench_error_ratio{deployment=\"app-1\"})", seconds(System.currentTimeMillis()));
     query(connections, seconds(System.currentTimeMillis())); // a breaching measurement
     long between = System.currentTimeMillis();
-    Thread.sleep(5);
+    // The next answer must be stamped after `between`: wait for the clock to move on.
+    while (System.currentTimeMillis() <= between) {
+      Thread.onSpinWait();
+    }
     query(connections, seconds(System.currentTimeMillis()));
     long end = System.currentTimeMillis();
     query("max(bench_db_connections{deployment=\"app-2\"})", seconds(end));
