@@ -20,6 +20,7 @@ import dev.rollguard.operator.observability.MetricsServer;
 import dev.rollguard.operator.observability.OperatorMetrics;
 import dev.rollguard.operator.reconcile.OwnStatusEchoes;
 import dev.rollguard.operator.reconcile.RolloutReconciler;
+import dev.rollguard.operator.reconcile.RoundsFirstExecutor;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -126,12 +127,18 @@ public final class RollguardOperator implements AutoCloseable {
             metrics,
             hooks.beforeStatusWrite(),
             options.statusRefreshInterval());
+    RoundsFirstExecutor reconcileThreads =
+        new RoundsFirstExecutor(options.reconcileThreads(), daemon("rollguard-reconcile"));
     this.scheduler =
         new MeasurementScheduler(
             new PrometheusMetricsSource(http, metrics::queryCompleted),
             timer,
             clock,
-            reconciler::wake,
+            rollout -> {
+              // Ranked before the event is sent, so that the reconcile it causes goes first.
+              reconcileThreads.roundFinished(rollout);
+              reconciler.wake(rollout);
+            },
             metrics::measurementStarted);
     reconciler.useScheduler(scheduler);
     this.operator =
@@ -139,6 +146,7 @@ public final class RollguardOperator implements AutoCloseable {
             o -> {
               o.withKubernetesClient(client)
                   .withConcurrentReconciliationThreads(options.reconcileThreads())
+                  .withExecutorService(reconcileThreads)
                   .withCloseClientOnStop(false);
               if (options.leaderElection()) {
                 // The SDK's own "exit when leadership stops" calls System.exit inside our shutdown

@@ -1,0 +1,147 @@
+package dev.rollguard.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RoundsFirstExecutorTest {
+
+  private final RoundsFirstExecutor executor = new RoundsFirstExecutor(1, Thread::new);
+  private final List<String> ran = new CopyOnWriteArrayList<>();
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    release.countDown();
+    executor.shutdown();
+    assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** Shaped like the operator SDK's reconcile task: it names its Rollout in a field. */
+  private final class Reconcile implements Runnable {
+    private final ResourceID resourceID;
+
+    Reconcile(String name) {
+      this.resourceID = new ResourceID(name, "apps");
+    }
+
+    @Override
+    public void run() {
+      ran.add(resourceID.getName());
+    }
+  }
+
+  private void occupyTheOnlyThread() {
+    CountDownLatch started = new CountDownLatch(1);
+    executor.execute(
+        () -> {
+          started.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+  }
+
+  private void runQueuedWork() {
+    release.countDown();
+  }
+
+  @Test
+  void aRolloutWhoseRoundFinishedIsReconciledBeforeRoutineWorkQueuedEarlier() {
+    occupyTheOnlyThread();
+    executor.execute(new Reconcile("routine-1"));
+    executor.execute(new Reconcile("routine-2"));
+    executor.roundFinished(new ResourceID("breaching", "apps"));
+    executor.execute(new Reconcile("breaching"));
+    executor.execute(new Reconcile("routine-3"));
+
+    runQueuedWork();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(ran)
+                    .containsExactly("breaching", "routine-1", "routine-2", "routine-3"));
+  }
+
+  @Test
+  void aRoutineTaskAlreadyQueuedMovesAheadWhenItsRolloutsRoundFinishes() {
+    occupyTheOnlyThread();
+    executor.execute(new Reconcile("routine-1"));
+    executor.execute(new Reconcile("analysing"));
+    executor.execute(new Reconcile("routine-2"));
+    assertThat(executor.waiting()).isEqualTo(3);
+
+    // The SDK sends no second task while one is queued for the Rollout: the queued one moves.
+    executor.roundFinished(new ResourceID("analysing", "apps"));
+    assertThat(executor.waiting()).isEqualTo(3);
+
+    runQueuedWork();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(ran).containsExactly("analysing", "routine-1", "routine-2"));
+  }
+
+  @Test
+  void roundsRankFirstOnlyUntilTheirReconcileStarts() {
+    executor.roundFinished(new ResourceID("analysing", "apps"));
+    executor.execute(new Reconcile("analysing"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("analysing"));
+
+    occupyTheOnlyThread();
+    executor.execute(new Reconcile("routine-1"));
+    // The Deployment changed, no new round: this reconcile is routine again.
+    executor.execute(new Reconcile("analysing"));
+
+    runQueuedWork();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(ran).containsExactly("analysing", "routine-1", "analysing"));
+  }
+
+  @Test
+  void tasksThatNameNoRolloutRunInArrivalOrder() {
+    occupyTheOnlyThread();
+    executor.execute(() -> ran.add("first"));
+    executor.execute(() -> ran.add("second"));
+
+    runQueuedWork();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(ran).containsExactly("first", "second"));
+  }
+
+  @Test
+  void theSdksReconcileTaskNamesItsRolloutInAField() throws ClassNotFoundException {
+    // The rank depends on it; an SDK upgrade that drops the field fails here, not silently.
+    Class<?> task =
+        Class.forName(
+            "io.javaoperatorsdk.operator.processing.event.EventProcessor$ReconcilerExecutor");
+    assertThat(task.getDeclaredFields())
+        .filteredOn(field -> field.getType() == ResourceID.class)
+        .hasSize(1);
+  }
+
+  @Test
+  void idleThreadsStop() {
+    assertThat(executor.allowsCoreThreadTimeOut()).isTrue();
+    assertThat(executor.getKeepAliveTime(TimeUnit.SECONDS)).isEqualTo(60);
+  }
+}
