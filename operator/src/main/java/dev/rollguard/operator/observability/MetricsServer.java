@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Serves the registry at /metrics for Prometheus to scrape. */
 public final class MetricsServer implements AutoCloseable {
@@ -29,10 +33,33 @@ public final class MetricsServer implements AutoCloseable {
               .inetAddress(wildcard())
               .port(port)
               .registry(registry)
+              .executorService(scrapeThreads())
               .buildAndStart());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve metrics on port " + port, e);
     }
+  }
+
+  /**
+   * Two threads, started on the first scrapes and stopped after a minute without one: Prometheus
+   * scrapes one request at a time, and the library's default keeps up to ten threads resident.
+   */
+  private static ThreadPoolExecutor scrapeThreads() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            1,
+            TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "rollguard-metrics-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
   }
 
   private static InetAddress wildcard() {
