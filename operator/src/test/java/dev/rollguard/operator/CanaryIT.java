@@ -14,7 +14,6 @@ import dev.rollguard.operator.decide.WorkloadState;
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
 import dev.rollguard.testing.TestExporter;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -392,8 +391,14 @@ class CanaryIT {
 
   private static Instant firstEvent(String name, String reason) {
     await().atMost(SOON).until(() -> !rollouts.events(name, reason).isEmpty());
+    // To the microsecond: firstTimestamp has whole seconds, and a pause and a breach may fall in
+    // the same one.
     return rollouts.events(name, reason).stream()
-        .map(Event::getFirstTimestamp)
+        .map(
+            event ->
+                event.getEventTime() != null
+                    ? event.getEventTime().getTime()
+                    : event.getFirstTimestamp())
         .map(Instant::parse)
         .min(Instant::compareTo)
         .orElseThrow();
