@@ -171,6 +171,24 @@ final class FleetWatch implements AutoCloseable {
         .count();
   }
 
+  /**
+   * Rollouts that rolled back a revision running {@code image} because it did not become available
+   * in time: the platform could not finish the wave (it happens at 10,000 on two cores), so these
+   * deploys will never be promoted.
+   */
+  long notAvailableInTime(String image) {
+    return rollouts.getStore().list().stream()
+        .filter(r -> r.getStatus() != null)
+        .filter(
+            r ->
+                r.getStatus().failedRevisions.stream()
+                    .anyMatch(
+                        failed ->
+                            "ProgressDeadlineExceeded".equals(failed.reason)
+                                && failed.images.contains(image)))
+        .count();
+  }
+
   long inPhase(RolloutStatus.Phase phase) {
     return rollouts.getStore().list().stream()
         .filter(r -> r.getStatus() != null && r.getStatus().phase == phase)

@@ -217,8 +217,11 @@ final class SizeRun {
             Duration.ofMinutes(20),
             () -> {
               requireAlive(operator);
+              // A passing deploy the platform never made available ends too: it is rolled back
+              // for its progress deadline and will never be promoted.
               return breachers.stream().allMatch(name -> watch.rolledBackAt(name).isPresent())
-                  && watch.promotedTo(image) - promotedBefore >= deploys - breaching;
+                  && watch.promotedTo(image) - promotedBefore + watch.notAvailableInTime(image)
+                      >= deploys - breaching;
             },
             () ->
                 breachers.stream().filter(name -> watch.rolledBackAt(name).isPresent()).count()
@@ -228,8 +231,19 @@ final class SizeRun {
                     + (watch.promotedTo(image) - promotedBefore)
                     + "/"
                     + (deploys - breaching)
-                    + " promoted");
+                    + " promoted, "
+                    + watch.notAvailableInTime(image)
+                    + " not available in time");
     double waveSeconds = (System.nanoTime() - sending) / 1e9;
+    long notAvailable = watch.notAvailableInTime(image);
+    if (notAvailable > 0) {
+      Log.say(
+          String.format(
+              "  WARNING wave %d: %d passing deploys never became available and were rolled back"
+                  + " for their progress deadline; the platform could not finish the wave, so"
+                  + " the wave's figures include that load",
+              number, notAvailable));
+    }
     Counters after = Counters.read(operator);
     Sample sampleAfter = Sample.read(operator, server);
     Files.writeString(
