@@ -14,6 +14,7 @@ import dev.rollguard.operator.measure.prometheus.PrometheusMetricsSource;
 import dev.rollguard.operator.notify.NotificationSender;
 import dev.rollguard.operator.notify.Notifications;
 import dev.rollguard.operator.notify.TargetsWatch;
+import dev.rollguard.operator.observability.DaemonThreads;
 import dev.rollguard.operator.observability.HealthServer;
 import dev.rollguard.operator.observability.KubernetesRequestCounter;
 import dev.rollguard.operator.observability.MetricsServer;
@@ -38,9 +39,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +74,8 @@ public final class RollguardOperator implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     OperatorMetrics.registerJvmMetrics(registry);
     this.timer =
-        Executors.newScheduledThreadPool(options.measurementThreads(), daemon("rollguard-measure"));
+        Executors.newScheduledThreadPool(
+            options.measurementThreads(), DaemonThreads.named("rollguard-measure"));
     HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(timer).build();
     this.events = new EventRecorder(client, clock, identity());
@@ -128,7 +128,8 @@ public final class RollguardOperator implements AutoCloseable {
             hooks.beforeStatusWrite(),
             options.statusRefreshInterval());
     RoundsFirstExecutor reconcileThreads =
-        new RoundsFirstExecutor(options.reconcileThreads(), daemon("rollguard-reconcile"));
+        new RoundsFirstExecutor(
+            options.reconcileThreads(), DaemonThreads.named("rollguard-reconcile"));
     this.scheduler =
         new MeasurementScheduler(
             new PrometheusMetricsSource(http, metrics::queryCompleted),
@@ -282,14 +283,5 @@ public final class RollguardOperator implements AutoCloseable {
     } catch (IOException e) {
       return "rollguard-" + ProcessHandle.current().pid();
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -1,6 +1,7 @@
 package dev.rollguard.bench;
 
 import dev.rollguard.operator.api.AnalysisStatus;
+import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
@@ -184,7 +185,7 @@ final class FleetWatch implements AutoCloseable {
                 r.getStatus().failedRevisions.stream()
                     .anyMatch(
                         failed ->
-                            "ProgressDeadlineExceeded".equals(failed.reason)
+                            FailedRevision.PROGRESS_DEADLINE_EXCEEDED.equals(failed.reason)
                                 && failed.images.contains(image)))
         .count();
   }

@@ -1,5 +1,6 @@
 package dev.rollguard.operator.act;
 
+import dev.rollguard.operator.observability.DaemonThreads;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.MicroTime;
@@ -13,7 +14,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +57,6 @@ public final class EventRecorder implements AutoCloseable {
     this.instance = instance;
     // A few senders: each create waits on the API server, and adopting 10,000 Rollouts makes
     // 20,000 events; one sender drained them for minutes after the work was done.
-    AtomicInteger count = new AtomicInteger();
     this.sender =
         new ThreadPoolExecutor(
             SENDERS,
@@ -65,11 +64,7 @@ public final class EventRecorder implements AutoCloseable {
             0,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(10_000),
-            runnable -> {
-              Thread thread = new Thread(runnable, "rollguard-events-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            },
+            DaemonThreads.named("rollguard-events"),
             (task, executor) -> LOG.warn("event queue full; dropping an event"));
   }
 

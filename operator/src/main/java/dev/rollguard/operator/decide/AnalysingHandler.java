@@ -5,6 +5,7 @@ import static dev.rollguard.operator.decide.Revisions.copyOf;
 import static dev.rollguard.operator.decide.Revisions.describe;
 
 import dev.rollguard.operator.api.AnalysisStatus;
+import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.GuardStatus;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.api.HistoryEntry;
@@ -130,7 +131,7 @@ final class AnalysingHandler implements StageHandler {
         RollbackDecision.decide(
             ctx,
             ctx.status.stableRevision,
-            "ProgressDeadlineExceeded",
+            FailedRevision.PROGRESS_DEADLINE_EXCEEDED,
             null,
             null,
             null,

@@ -7,6 +7,7 @@ import dev.rollguard.operator.api.CanarySpec;
 import dev.rollguard.operator.api.CanaryStatus;
 import dev.rollguard.operator.api.CanaryStatus.State;
 import dev.rollguard.operator.api.Durations;
+import dev.rollguard.operator.api.FailedRevision;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.api.HistoryEntry;
 import dev.rollguard.operator.api.Stage;
@@ -126,7 +127,7 @@ final class CanaryHandler implements StageHandler {
       return RollbackDecision.decide(
           ctx,
           ctx.status.stableRevision,
-          "ProgressDeadlineExceeded",
+          FailedRevision.PROGRESS_DEADLINE_EXCEEDED,
           null,
           null,
           null,

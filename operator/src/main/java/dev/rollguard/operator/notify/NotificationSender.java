@@ -2,6 +2,7 @@ package dev.rollguard.operator.notify;
 
 import dev.rollguard.operator.decide.Notification;
 import dev.rollguard.operator.measure.TokenCache;
+import dev.rollguard.operator.observability.DaemonThreads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -95,8 +95,10 @@ public final class NotificationSender implements AutoCloseable {
     this.secrets = Objects.requireNonNull(secrets);
     this.outcomes = Objects.requireNonNull(outcomes);
     this.clock = Objects.requireNonNull(clock);
-    this.worker = Executors.newSingleThreadScheduledExecutor(daemon("rollguard-notify"));
-    this.httpExecutor = Executors.newFixedThreadPool(2, daemon("rollguard-notify-http"));
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rollguard-notify"));
+    this.httpExecutor =
+        Executors.newFixedThreadPool(2, DaemonThreads.named("rollguard-notify-http"));
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(settings.connectTimeout())
@@ -309,14 +311,5 @@ public final class NotificationSender implements AutoCloseable {
     if (left > 0) {
       LOG.warn("{} notifications not sent: the operator is stopping", left);
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

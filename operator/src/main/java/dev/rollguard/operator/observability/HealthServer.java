@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -49,21 +47,13 @@ public final class HealthServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve health checks on port " + port, e);
     }
-    ExecutorService executor = Executors.newFixedThreadPool(2, daemonThreads());
+    // Probes are tiny; two threads are plenty.
+    ExecutorService executor =
+        Executors.newFixedThreadPool(2, DaemonThreads.named("rollguard-health"));
     server.setExecutor(executor);
     server.createContext("/", exchange -> respond(exchange, route(exchange, liveness, readiness)));
     server.start();
     return new HealthServer(server, executor);
-  }
-
-  // Probes are tiny; two daemon threads are plenty and never keep the JVM alive on shutdown.
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "rollguard-health-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   private static Reply route(

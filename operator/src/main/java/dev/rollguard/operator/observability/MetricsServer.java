@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Serves the registry at /metrics for Prometheus to scrape. */
 public final class MetricsServer implements AutoCloseable {
@@ -45,7 +44,6 @@ public final class MetricsServer implements AutoCloseable {
    * scrapes one request at a time, and the library's default keeps up to ten threads resident.
    */
   private static ThreadPoolExecutor scrapeThreads() {
-    AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
             2,
@@ -53,11 +51,7 @@ public final class MetricsServer implements AutoCloseable {
             1,
             TimeUnit.MINUTES,
             new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "rollguard-metrics-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("rollguard-metrics"));
     executor.allowCoreThreadTimeOut(true);
     return executor;
   }

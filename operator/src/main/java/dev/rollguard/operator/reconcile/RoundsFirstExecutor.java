@@ -85,11 +85,6 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
     super.execute(ranked);
   }
 
-  /** Tasks waiting for a thread, for metrics and tests. */
-  public int waiting() {
-    return getQueue().size();
-  }
-
   private ResourceID rolloutOf(Runnable task) {
     Optional<Field> field = idFields.computeIfAbsent(task.getClass(), RoundsFirstExecutor::idField);
     if (field.isEmpty()) {

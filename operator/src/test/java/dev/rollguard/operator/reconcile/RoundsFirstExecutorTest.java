@@ -82,11 +82,11 @@ class RoundsFirstExecutorTest {
     executor.execute(new Reconcile("routine-1"));
     executor.execute(new Reconcile("analysing"));
     executor.execute(new Reconcile("routine-2"));
-    assertThat(executor.waiting()).isEqualTo(3);
+    assertThat(executor.getQueue().size()).isEqualTo(3);
 
     // The SDK sends no second task while one is queued for the Rollout: the queued one moves.
     executor.roundFinished(new ResourceID("analysing", "apps"));
-    assertThat(executor.waiting()).isEqualTo(3);
+    assertThat(executor.getQueue().size()).isEqualTo(3);
 
     runQueuedWork();
 
