@@ -135,10 +135,10 @@ public final class RollguardOperator implements AutoCloseable {
             new PrometheusMetricsSource(http, metrics::queryCompleted),
             timer,
             clock,
-            rollout -> {
-              // Ranked before the event is sent, so that the reconcile it causes goes first.
-              reconcileThreads.roundFinished(rollout);
-              reconciler.wake(rollout);
+            (rollout, decisive) -> {
+              // Ranked before the event is sent, so that the reconcile it causes is ranked.
+              reconcileThreads.roundFinished(rollout, decisive);
+              reconciler.wake(rollout, decisive);
             },
             metrics::measurementStarted);
     reconciler.useScheduler(scheduler);

@@ -102,7 +102,22 @@ final class AnalysingHandler implements StageHandler {
       return promote(ctx, "after " + Times.words(ctx.settings().bakeTime()) + " without breach");
     }
     scheduleNext(ctx, analysis);
+    ctx.outlook(RoundOutlook.of(ctx.spec.guards, analysis, quietUntil(ctx)));
     return entered;
+  }
+
+  /**
+   * Until when a round in which every guard passes again decides nothing: the end of the bake time
+   * (then it promotes), or the progress deadline if that comes first while the Deployment is not
+   * available.
+   */
+  private static Instant quietUntil(DecisionContext ctx) {
+    Instant bakeEnd = fullRolloutAt(ctx).plus(ctx.settings().bakeTime());
+    if (ctx.workload().available()) {
+      return bakeEnd;
+    }
+    Instant deadline = fullRolloutAt(ctx).plus(ctx.settings().progressDeadline());
+    return deadline.isBefore(bakeEnd) ? deadline : bakeEnd;
   }
 
   /** The rollback annotation: the revision under analysis is rolled back now. */

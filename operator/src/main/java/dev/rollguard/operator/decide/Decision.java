@@ -8,12 +8,23 @@ import java.util.Optional;
 
 /**
  * What to do after one observation, in this order: make the {@code changes}, write the {@code
- * status}, then send the {@code notices}. Plus the next measurement and when to look again even if
- * nothing happens.
+ * status}, then send the {@code notices}. Plus the next measurement, which of its results would
+ * decide nothing ({@code outlook}), and when to look again even if nothing happens.
  */
 public record Decision(
     RolloutStatus status,
     List<Change> changes,
     List<Notice> notices,
     Optional<MeasurementRequest> measurement,
-    Optional<Duration> recheckAfter) {}
+    Optional<Duration> recheckAfter,
+    Optional<RoundOutlook> outlook) {
+
+  public Decision(
+      RolloutStatus status,
+      List<Change> changes,
+      List<Notice> notices,
+      Optional<MeasurementRequest> measurement,
+      Optional<Duration> recheckAfter) {
+    this(status, changes, notices, measurement, recheckAfter, Optional.empty());
+  }
+}

@@ -37,6 +37,7 @@ final class DecisionContext {
   private final List<Notice> notices = new ArrayList<>();
   private final List<Duration> rechecks = new ArrayList<>();
   private MeasurementRequest measurement;
+  private RoundOutlook outlook;
 
   /** A measurement round was applied: MetricsAvailable follows the guards' verdicts. */
   boolean measured;
@@ -159,6 +160,12 @@ final class DecisionContext {
 
   void measure(MeasurementRequest request) {
     this.measurement = request;
+    this.outlook = null;
+  }
+
+  /** Which results of the measurement just asked for would decide nothing. */
+  void outlook(Optional<RoundOutlook> outlook) {
+    this.outlook = outlook.orElse(null);
   }
 
   Decision decision() {
@@ -168,7 +175,8 @@ final class DecisionContext {
         List.copyOf(changes),
         List.copyOf(notices),
         Optional.ofNullable(measurement),
-        recheck);
+        recheck,
+        Optional.ofNullable(outlook));
   }
 
   private static RolloutStatus copy(RolloutStatus status) {

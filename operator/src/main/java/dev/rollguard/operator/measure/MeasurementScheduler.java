@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +33,7 @@ public final class MeasurementScheduler implements AutoCloseable {
   private final MetricsSource source;
   private final ScheduledExecutorService timer;
   private final Clock clock;
-  private final Consumer<ResourceID> wake;
+  private final Delivery wake;
   private final Consumer<Duration> lateness;
   private final Map<ResourceID, Scheduled> scheduled = new ConcurrentHashMap<>();
   private final Map<ResourceID, List<MeasurementRound>> inbox = new ConcurrentHashMap<>();
@@ -45,10 +46,12 @@ public final class MeasurementScheduler implements AutoCloseable {
       ScheduledExecutorService timer,
       Clock clock,
       Consumer<ResourceID> wake) {
-    this(source, timer, clock, wake, late -> {});
+    this(source, timer, clock, (rollout, decisive) -> wake.accept(rollout), late -> {});
   }
 
   /**
+   * @param wake told of each finished round, and whether it may decide something (see {@link
+   *     #schedule(ResourceID, MeasurementRequest, Supplier, Predicate)})
    * @param lateness told, as each round starts, how long after its due time it started: the tick
    *     lag that shows a scheduler falling behind (too many Rollouts for its threads)
    */
@@ -56,7 +59,7 @@ public final class MeasurementScheduler implements AutoCloseable {
       MetricsSource source,
       ScheduledExecutorService timer,
       Clock clock,
-      Consumer<ResourceID> wake,
+      Delivery wake,
       Consumer<Duration> lateness) {
     this.source = source;
     this.timer = timer;
@@ -81,6 +84,20 @@ public final class MeasurementScheduler implements AutoCloseable {
    */
   public void schedule(
       ResourceID rollout, MeasurementRequest request, Supplier<MeasurementJob> job) {
+    schedule(rollout, request, job, round -> false);
+  }
+
+  /**
+   * As {@link #schedule(ResourceID, MeasurementRequest, Supplier)}, saying which results would
+   * decide nothing: a round for which {@code quiet} holds is delivered as quiet, so that its
+   * reconcile can wait behind rounds that may decide a rollback. Asking again for the same round
+   * with another {@code quiet} replaces it; the one in force when the round finishes counts.
+   */
+  public void schedule(
+      ResourceID rollout,
+      MeasurementRequest request,
+      Supplier<MeasurementJob> job,
+      Predicate<MeasurementRound> quiet) {
     MeasurementJob last = delivered.get(rollout);
     if (last != null && last.request().equals(request)) {
       return;
@@ -89,13 +106,14 @@ public final class MeasurementScheduler implements AutoCloseable {
         rollout,
         (id, current) -> {
           if (current != null && current.job.request().equals(request)) {
+            current.quiet = quiet;
             return current;
           }
           if (current != null) {
             current.future.cancel(false);
           }
           long delay = Math.max(0, Duration.between(clock.instant(), request.due()).toMillis());
-          Scheduled next = new Scheduled(job.get());
+          Scheduled next = new Scheduled(job.get(), quiet);
           next.future = timer.schedule(() -> run(id, next), delay, TimeUnit.MILLISECONDS);
           return next;
         });
@@ -209,14 +227,10 @@ public final class MeasurementScheduler implements AutoCloseable {
               delivered.put(
                   rollout, entry.job); // as scheduled: compared by request, holds no token
               scheduled.remove(rollout, entry);
-              deliver(
-                  rollout,
+              MeasurementRound round =
                   new MeasurementRound(
-                      job.request().purpose(),
-                      job.request().revision(),
-                      at,
-                      results,
-                      trendResults));
+                      job.request().purpose(), job.request().revision(), at, results, trendResults);
+              deliver(rollout, round, !isQuiet(entry.quiet, round));
             });
   }
 
@@ -242,7 +256,16 @@ public final class MeasurementScheduler implements AutoCloseable {
                     Optional.of("limitQuery: " + ((Measurement.Inconclusive) limit).reason())));
   }
 
-  private void deliver(ResourceID rollout, MeasurementRound round) {
+  /** A predicate that fails counts the round as one that may decide: never delayed by mistake. */
+  private static boolean isQuiet(Predicate<MeasurementRound> quiet, MeasurementRound round) {
+    try {
+      return quiet.test(round);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private void deliver(ResourceID rollout, MeasurementRound round, boolean decisive) {
     List<MeasurementRound> rounds = inbox.computeIfAbsent(rollout, id -> new ArrayList<>());
     synchronized (rounds) {
       rounds.add(round);
@@ -251,7 +274,7 @@ public final class MeasurementScheduler implements AutoCloseable {
       }
     }
     inbox.putIfAbsent(rollout, rounds);
-    wake.accept(rollout);
+    wake.delivered(rollout, decisive);
   }
 
   @Override
@@ -263,9 +286,21 @@ public final class MeasurementScheduler implements AutoCloseable {
   private static final class Scheduled {
     final MeasurementJob job;
     volatile ScheduledFuture<?> future;
+    volatile Predicate<MeasurementRound> quiet;
 
-    Scheduled(MeasurementJob job) {
+    Scheduled(MeasurementJob job, Predicate<MeasurementRound> quiet) {
       this.job = job;
+      this.quiet = quiet;
     }
+  }
+
+  /** Told of each finished round, before anything else is done for it. */
+  @FunctionalInterface
+  public interface Delivery {
+    /**
+     * @param decisive the round may decide something; false when its results are ones the decider
+     *     said in advance would only refresh values
+     */
+    void delivered(ResourceID rollout, boolean decisive);
   }
 }

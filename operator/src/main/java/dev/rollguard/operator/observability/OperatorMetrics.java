@@ -115,8 +115,9 @@ public final class OperatorMetrics {
     reconcileSteps =
         seconds(
                 "rollguard_reconcile_step_seconds",
-                "Where a reconcile's time goes, by step: queued (a finished measurement waiting for"
-                    + " its reconcile to start), changes (the Deployment changes a decision makes,"
+                "Where a reconcile's time goes, by step: queued (a finished measurement round that"
+                    + " may decide something waiting for its reconcile to start), queued_quiet (the"
+                    + " same for a round in which every guard passed again), changes (the Deployment changes a decision makes,"
                     + " e.g. a rollback's restore), status_write (the Rollout status update).",
                 DELAY_BUCKETS)
             .labelNames("step")
@@ -217,12 +218,12 @@ public final class OperatorMetrics {
     reconcileDuration.observe(seconds(duration));
   }
 
-  /** A measurement round started this long after its due time. */
-  /** One step of a reconcile took {@code duration}: queued, changes or status_write. */
+  /** One step of a reconcile took {@code duration}: queued, queued_quiet, changes, status_write. */
   public void reconcileStep(String step, Duration duration) {
     reconcileSteps.labelValues(step).observe(duration.toNanos() / 1e9);
   }
 
+  /** A measurement round started this long after its due time. */
   public void measurementStarted(Duration lateness) {
     measurementDelay.observe(seconds(lateness));
   }

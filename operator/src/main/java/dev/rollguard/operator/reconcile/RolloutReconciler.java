@@ -41,8 +41,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -81,6 +83,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       new SimpleInboundEventSource<>("wakeups");
   private volatile MeasurementScheduler scheduler;
   private final ReconcileWatchdog watchdog = new ReconcileWatchdog(Clock.systemUTC(), STALL_LIMIT);
+
+  /** Rollouts woken by a quiet round (every guard passed again) and not reconciled since. */
+  private final Set<ResourceID> quietRoundsWaiting = ConcurrentHashMap.newKeySet();
+
   private volatile IndexerResourceCache<Rollout> rollouts;
 
   /** A Rollout woken this long ago and not reconciled since fails the liveness probe. */
@@ -115,6 +121,19 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   /** Handed to the scheduler: a finished round becomes an event for its Rollout. */
   public void wake(ResourceID rollout) {
+    wake(rollout, true);
+  }
+
+  /**
+   * As {@link #wake(ResourceID)}; {@code decisive} says whether the round may decide something, for
+   * the queued time's metric.
+   */
+  public void wake(ResourceID rollout, boolean decisive) {
+    if (decisive) {
+      quietRoundsWaiting.remove(rollout);
+    } else {
+      quietRoundsWaiting.add(rollout);
+    }
     watchdog.woken(rollout);
     wakeups.propagateEvent(rollout);
   }
@@ -163,7 +182,13 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
     watchdog
         .attempted(ResourceID.fromResource(rollout))
-        .ifPresent(waited -> metrics.reconcileStep("queued", waited));
+        .ifPresent(
+            waited ->
+                metrics.reconcileStep(
+                    quietRoundsWaiting.remove(ResourceID.fromResource(rollout))
+                        ? "queued_quiet"
+                        : "queued",
+                    waited));
     long started = System.nanoTime();
     boolean success = false;
     try {
@@ -233,7 +258,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
         .ifPresentOrElse(
             request ->
                 scheduler.schedule(
-                    id, request, () -> jobs.jobFor(rollout, decision.status(), request)),
+                    id,
+                    request,
+                    () -> jobs.jobFor(rollout, decision.status(), request),
+                    decision.outlook().<Predicate<MeasurementRound>>map(o -> o).orElse(r -> false)),
             () -> scheduler.cancel(id));
     Rollout current = rollout;
     StatusWritePolicy.Write write = statusWrites.decide(rollout.getStatus(), decision);

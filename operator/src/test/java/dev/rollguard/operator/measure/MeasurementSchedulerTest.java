@@ -40,7 +40,11 @@ class MeasurementSchedulerTest {
   void aRoundDueInThePastRunsAtOnceAndReportsHowLateItStarted() {
     var scheduler =
         new MeasurementScheduler(
-            source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add, lateness::add);
+            source,
+            timer,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            (rollout, decisive) -> woken.add(rollout),
+            lateness::add);
     ResourceID rollout = new ResourceID("api", "shop");
 
     scheduler.schedule(rollout, job(NOW.minusMillis(2500)));
@@ -55,7 +59,11 @@ class MeasurementSchedulerTest {
   void aRoundAlreadyScheduledOrDeliveredIsNotBuiltAgain() {
     var scheduler =
         new MeasurementScheduler(
-            source, timer, Clock.fixed(NOW, ZoneOffset.UTC), woken::add, lateness::add);
+            source,
+            timer,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            (rollout, decisive) -> woken.add(rollout),
+            lateness::add);
     ResourceID rollout = new ResourceID("api", "shop");
     MeasurementJob later = job(NOW.plusSeconds(60));
     List<String> built = new CopyOnWriteArrayList<>();
@@ -126,6 +134,65 @@ class MeasurementSchedulerTest {
                 NOW,
                 Measurement.Cause.UNREACHABLE,
                 "spec.prometheus.bearerTokenSecretRef: Secret prom-token not found"));
+  }
+
+  @Test
+  void
+      aRoundIsDeliveredAsQuietOnlyWhenTheDecidersOutlookSaysSoAndAFailingOutlookCountsAsDecisive() {
+    List<String> delivered = new CopyOnWriteArrayList<>();
+    var scheduler =
+        new MeasurementScheduler(
+            source,
+            timer,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            (rollout, decisive) ->
+                delivered.add(rollout.getName() + (decisive ? " decisive" : " quiet")),
+            lateness::add);
+    MeasurementJob due = job(NOW);
+
+    scheduler.schedule(
+        new ResourceID("passing", "shop"),
+        due.request(),
+        () -> due,
+        round -> round.results().get("errors") instanceof Measurement.Value v && v.value() < 5);
+    scheduler.schedule(
+        new ResourceID("breaching", "shop"),
+        due.request(),
+        () -> due,
+        round -> round.results().get("errors") instanceof Measurement.Value v && v.value() < 0.5);
+    scheduler.schedule(
+        new ResourceID("unknown", "shop"),
+        due.request(),
+        () -> due,
+        round -> {
+          throw new IllegalStateException("outlook failed");
+        });
+    scheduler.schedule(new ResourceID("no-outlook", "shop"), due.request(), () -> due);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 4);
+    assertThat(delivered)
+        .containsExactlyInAnyOrder(
+            "passing quiet", "breaching decisive", "unknown decisive", "no-outlook decisive");
+  }
+
+  @Test
+  void askingAgainForTheSameRoundReplacesItsOutlook() {
+    List<Boolean> decisive = new CopyOnWriteArrayList<>();
+    var scheduler =
+        new MeasurementScheduler(
+            source,
+            timer,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            (rollout, d) -> decisive.add(d),
+            lateness::add);
+    ResourceID rollout = new ResourceID("api", "shop");
+    MeasurementJob later = job(NOW.plusMillis(300));
+
+    scheduler.schedule(rollout, later.request(), () -> later, round -> true);
+    scheduler.schedule(rollout, later.request(), () -> later, round -> false);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> decisive.size() == 1);
+    assertThat(decisive).containsExactly(true);
   }
 
   private static MeasurementJob job(Instant due) {

@@ -116,6 +116,46 @@ class RoundsFirstExecutorTest {
   }
 
   @Test
+  void aQuietRoundGoesAheadOfRoutineWorkButBehindARoundThatMayDecide() {
+    occupyTheOnlyThread();
+    executor.execute(new Reconcile("routine-1"));
+    executor.roundFinished(new ResourceID("passing", "apps"), false);
+    executor.execute(new Reconcile("passing"));
+    executor.roundFinished(new ResourceID("breaching", "apps"), true);
+    executor.execute(new Reconcile("breaching"));
+    executor.execute(new Reconcile("routine-2"));
+
+    runQueuedWork();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(ran).containsExactly("breaching", "passing", "routine-1", "routine-2"));
+  }
+
+  @Test
+  void aQueuedQuietRoundMovesUpWhenARoundThatMayDecideFinishesForItsRollout() {
+    occupyTheOnlyThread();
+    executor.roundFinished(new ResourceID("early", "apps"), false);
+    executor.execute(new Reconcile("early"));
+    executor.roundFinished(new ResourceID("analysing", "apps"), false);
+    executor.execute(new Reconcile("analysing"));
+    executor.execute(new Reconcile("routine-1"));
+
+    executor.roundFinished(new ResourceID("analysing", "apps"), true);
+    // A quiet round after a decisive one does not lower its rank.
+    executor.roundFinished(new ResourceID("analysing", "apps"), false);
+    assertThat(executor.getQueue().size()).isEqualTo(3);
+
+    runQueuedWork();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(ran).containsExactly("analysing", "early", "routine-1"));
+  }
+
+  @Test
   void tasksThatNameNoRolloutRunInArrivalOrder() {
     occupyTheOnlyThread();
     executor.execute(() -> ran.add("first"));
