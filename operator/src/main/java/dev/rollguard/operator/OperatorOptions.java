@@ -121,7 +121,8 @@ public final class OperatorOptions {
       paramLabel = "N",
       defaultValue = "${env:ROLLGUARD_RECONCILE_THREADS:-50}",
       description =
-          "Rollouts reconciled concurrently."
+          "Rollouts reconciled concurrently; measurement rounds that may decide a rollback"
+              + " have as many threads again of their own."
               + " Env: ROLLGUARD_RECONCILE_THREADS. Default: ${DEFAULT-VALUE}.")
   private int reconcileThreads;
 
