@@ -122,7 +122,7 @@ public final class OperatorOptions {
       defaultValue = "${env:ROLLGUARD_RECONCILE_THREADS:-50}",
       description =
           "Rollouts reconciled concurrently; measurement rounds that may decide a rollback"
-              + " have as many threads again of their own."
+              + " go first."
               + " Env: ROLLGUARD_RECONCILE_THREADS. Default: ${DEFAULT-VALUE}.")
   private int reconcileThreads;
 

@@ -3,12 +3,9 @@ package dev.rollguard.operator.reconcile;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -56,9 +53,6 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
   private final AtomicLong arrivals = new AtomicLong();
   private final AtomicBoolean unrankedLogged = new AtomicBoolean();
 
-  /** Threads of their own for rounds that may decide: they never wait for a busy routine one. */
-  private final ThreadPoolExecutor decisiveThreads;
-
   public RoundsFirstExecutor(int threads, ThreadFactory threadFactory) {
     super(
         threads,
@@ -68,15 +62,6 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
         new PriorityBlockingQueue<>(),
         threadFactory);
     allowCoreThreadTimeOut(true);
-    decisiveThreads =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            IDLE_THREAD_LIFETIME.toMillis(),
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            threadFactory);
-    decisiveThreads.allowCoreThreadTimeOut(true);
   }
 
   /** A measurement round that may decide something finished for this Rollout. */
@@ -98,11 +83,9 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
     if (queued != null && waiting.compareTo(queued.rank) < 0 && getQueue().remove(queued)) {
       queuedBelowFirst.remove(rollout, queued);
       Ranked promoted = queued.promotedTo(waiting);
-      if (promoted.rank == Rank.DECISIVE_ROUND) {
-        decisiveThreads.execute(promoted);
-        return;
+      if (promoted.rank != Rank.DECISIVE_ROUND) {
+        queuedBelowFirst.put(rollout, promoted);
       }
-      queuedBelowFirst.put(rollout, promoted);
       getQueue().add(promoted);
       // Should every thread have stopped for idleness in between, one starts for it.
       prestartCoreThread();
@@ -122,40 +105,10 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
     ResourceID rollout = rolloutOf(task);
     Rank rank = rollout == null ? Rank.ROUTINE : roundsWaiting.getOrDefault(rollout, Rank.ROUTINE);
     Ranked ranked = new Ranked(task, rollout, rank, arrivals.incrementAndGet());
-    if (rank == Rank.DECISIVE_ROUND) {
-      decisiveThreads.execute(ranked);
-      return;
-    }
-    if (rollout != null) {
+    if (rollout != null && rank != Rank.DECISIVE_ROUND) {
       queuedBelowFirst.put(rollout, ranked);
     }
     super.execute(ranked);
-  }
-
-  @Override
-  public void shutdown() {
-    super.shutdown();
-    decisiveThreads.shutdown();
-  }
-
-  @Override
-  public List<Runnable> shutdownNow() {
-    List<Runnable> never = new ArrayList<>(super.shutdownNow());
-    never.addAll(decisiveThreads.shutdownNow());
-    return never;
-  }
-
-  @Override
-  public boolean isTerminated() {
-    return super.isTerminated() && decisiveThreads.isTerminated();
-  }
-
-  @Override
-  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
-    return super.awaitTermination(timeout, unit)
-        && decisiveThreads.awaitTermination(
-            Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private ResourceID rolloutOf(Runnable task) {
