@@ -107,16 +107,17 @@ final class AnalysingHandler implements StageHandler {
   }
 
   /**
-   * Until when a round in which every guard passes again decides nothing: while the Deployment is
-   * available, the end of the bake time (then it promotes); while it is not, the progress deadline
-   * (promotion waits for availability, and the Deployment's own change brings that reconcile).
+   * Until when a round in which every guard passes again decides nothing: the end of the bake time
+   * (then it promotes), or the progress deadline if that comes first while the Deployment is not
+   * available.
    */
   private static Instant quietUntil(DecisionContext ctx) {
-    return fullRolloutAt(ctx)
-        .plus(
-            ctx.workload().available()
-                ? ctx.settings().bakeTime()
-                : ctx.settings().progressDeadline());
+    Instant bakeEnd = fullRolloutAt(ctx).plus(ctx.settings().bakeTime());
+    if (ctx.workload().available()) {
+      return bakeEnd;
+    }
+    Instant deadline = fullRolloutAt(ctx).plus(ctx.settings().progressDeadline());
+    return deadline.isBefore(bakeEnd) ? deadline : bakeEnd;
   }
 
   /** The rollback annotation: the revision under analysis is rolled back now. */

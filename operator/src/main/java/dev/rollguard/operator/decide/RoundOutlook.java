@@ -22,12 +22,12 @@ import java.util.function.Predicate;
  *
  * <p>A round is quiet when every guard passed in the last round and passes again, judged by the
  * same bounds and baselines the decider uses, and the round falls before {@code quietUntil} (the
- * end of the bake time while the Deployment is available, else the progress deadline: a promotion
- * that waits for availability is brought by the Deployment's own change). Such a round changes no
- * counter, verdict, stage or condition; only values, whose write is deferred. Anything else is not
- * quiet: a breach, a missing value, a first verdict, another purpose or revision. Guards judged by
- * a trend or a comparison are never quiet, since one value does not say their verdict. Being wrong
- * the cautious way costs only order; a quiet round is still reconciled and decided in full.
+ * end of the bake time, or the progress deadline while the Deployment is not available). Such a
+ * round changes no counter, verdict, stage or condition; only values, whose write is deferred.
+ * Anything else is not quiet: a breach, a missing value, a first verdict, another purpose or
+ * revision. Guards judged by a trend or a comparison are never quiet, since one value does not say
+ * their verdict. Being wrong the cautious way costs only order; a quiet round is still reconciled
+ * and decided in full.
  */
 public record RoundOutlook(
     String revision, List<GuardBounds> bounds, Map<String, Double> baselines, Instant quietUntil)

@@ -112,37 +112,6 @@ class RoundOutlookTest {
   }
 
   @Test
-  void whileTheDeploymentIsNotAvailablePassingRoundsStayQuietUntilTheProgressDeadline() {
-    WorkloadState starting =
-        new WorkloadState(NEXT.hash(), NEXT.images(), false, "1/3 updated replicas available");
-    f.rollout.getSpec().analysis.bakeTime = "1m";
-    f.rollout.getSpec().analysis.progressDeadline = "4m";
-    f.step(DeciderFixture.STABLE);
-    f.advance(Duration.ofMinutes(1));
-    f.step(starting);
-    f.step(starting, f.values(Purpose.BASELINE, NEXT.hash(), 80));
-    Instant deadline = f.last.status().currentRevision.since.plus(Duration.ofMinutes(4));
-    Instant bakeEnd = f.last.status().currentRevision.since.plus(Duration.ofMinutes(1));
-    f.advanceToMeasurement();
-    f.step(starting, f.values(Purpose.ANALYSIS, NEXT.hash(), 90));
-    int quietAfterTheBakeTime = 0;
-    while (true) {
-      RoundOutlook outlook = outlook();
-      MeasurementRound round = nextRound(90);
-      if (!round.at().isBefore(deadline)) {
-        assertThat(outlook.test(round)).isFalse();
-        break;
-      }
-      assertThat(outlook.test(round)).as("round at %s", round.at()).isTrue();
-      quietAfterTheBakeTime += round.at().isAfter(bakeEnd) ? 1 : 0;
-      f.step(starting, round);
-      assertThat(f.last.changes()).isEmpty();
-      assertThat(f.last.notices()).isEmpty();
-    }
-    assertThat(quietAfterTheBakeTime).isPositive();
-  }
-
-  @Test
   void aGuardThatComparesWithTheStableRevisionIsNeverQuiet() {
     var compare = new CompareSpec();
     compare.baseline = "avg(db_connections)";
