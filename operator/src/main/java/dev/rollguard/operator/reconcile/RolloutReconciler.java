@@ -180,15 +180,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   @Override
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
+    ResourceID id = ResourceID.fromResource(rollout);
+    boolean quiet = quietRoundsWaiting.remove(id);
     watchdog
-        .attempted(ResourceID.fromResource(rollout))
-        .ifPresent(
-            waited ->
-                metrics.reconcileStep(
-                    quietRoundsWaiting.remove(ResourceID.fromResource(rollout))
-                        ? "queued_quiet"
-                        : "queued",
-                    waited));
+        .attempted(id)
+        .ifPresent(waited -> metrics.reconcileStep(quiet ? "queued_quiet" : "queued", waited));
     long started = System.nanoTime();
     boolean success = false;
     try {
@@ -348,6 +344,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
     ResourceID id = ResourceID.fromResource(rollout);
     watchdog.attempted(id);
+    quietRoundsWaiting.remove(id);
     scheduler.forget(id);
     metrics.forget(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
     // The Deployment is the user's: it stays as it is, except that a hold or a canary pause
