@@ -117,8 +117,9 @@ public final class OperatorMetrics {
                 "rollguard_reconcile_step_seconds",
                 "Where a reconcile's time goes, by step: queued (a finished measurement round that"
                     + " may decide something waiting for its reconcile to start), queued_quiet (the"
-                    + " same for a round in which every guard passed again), changes (the Deployment changes a decision makes,"
-                    + " e.g. a rollback's restore), status_write (the Rollout status update).",
+                    + " same for a round in which every guard passed again), changes (the"
+                    + " Deployment changes a decision makes, e.g. a rollback's restore),"
+                    + " status_write (the Rollout status update).",
                 DELAY_BUCKETS)
             .labelNames("step")
             .register(registry);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -27,6 +28,9 @@ final class ReconcileWatchdog {
   private final Duration limit;
   private final Map<ResourceID, Instant> wokenAt = new ConcurrentHashMap<>();
 
+  /** Of the Rollouts in {@link #wokenAt}, those woken only by quiet rounds (for the metric). */
+  private final Set<ResourceID> onlyQuiet = ConcurrentHashMap.newKeySet();
+
   ReconcileWatchdog(Clock clock, Duration limit) {
     this.clock = clock;
     this.limit = limit;
@@ -36,16 +40,40 @@ final class ReconcileWatchdog {
    * An event was sent to this Rollout's reconcile; the first one not yet followed by one counts.
    */
   void woken(ResourceID rollout) {
-    wokenAt.putIfAbsent(rollout, clock.instant());
+    woken(rollout, false);
   }
+
+  /**
+   * As {@link #woken(ResourceID)}, by a measurement round that is {@code quiet} (every guard passed
+   * again) or not; the wait counts as quiet only while every wake since the last attempt was.
+   */
+  void woken(ResourceID rollout, boolean quiet) {
+    wokenAt.compute(
+        rollout,
+        (id, since) -> {
+          if (since == null && quiet) {
+            onlyQuiet.add(id);
+          } else if (!quiet) {
+            onlyQuiet.remove(id);
+          }
+          return since != null ? since : clock.instant();
+        });
+  }
+
+  /** How long a Rollout waited for its reconcile, and whether only quiet rounds woke it. */
+  record Waited(Duration duration, boolean quiet) {}
 
   /**
    * A reconcile of this Rollout started (or it was deleted); returns how long it waited since it
    * was woken, if it was waiting.
    */
-  Optional<Duration> attempted(ResourceID rollout) {
-    return Optional.ofNullable(wokenAt.remove(rollout))
-        .map(woken -> Duration.between(woken, clock.instant()));
+  Optional<Waited> attempted(ResourceID rollout) {
+    Instant now = clock.instant();
+    Optional<Waited> waited =
+        Optional.ofNullable(wokenAt.remove(rollout))
+            .map(woken -> new Waited(Duration.between(woken, now), onlyQuiet.contains(rollout)));
+    onlyQuiet.remove(rollout);
+    return waited;
   }
 
   /**
@@ -55,6 +83,7 @@ final class ReconcileWatchdog {
   Optional<String> stalled(Predicate<ResourceID> exists) {
     Instant now = clock.instant();
     wokenAt.keySet().removeIf(rollout -> !exists.test(rollout));
+    onlyQuiet.retainAll(wokenAt.keySet());
     return wokenAt.entrySet().stream()
         .filter(e -> Duration.between(e.getValue(), now).compareTo(limit) > 0)
         .min(Map.Entry.comparingByValue())

@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -83,9 +82,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       new SimpleInboundEventSource<>("wakeups");
   private volatile MeasurementScheduler scheduler;
   private final ReconcileWatchdog watchdog = new ReconcileWatchdog(Clock.systemUTC(), STALL_LIMIT);
-
-  /** Rollouts woken by a quiet round (every guard passed again) and not reconciled since. */
-  private final Set<ResourceID> quietRoundsWaiting = ConcurrentHashMap.newKeySet();
 
   private volatile IndexerResourceCache<Rollout> rollouts;
 
@@ -129,12 +125,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
    * the queued time's metric.
    */
   public void wake(ResourceID rollout, boolean decisive) {
-    if (decisive) {
-      quietRoundsWaiting.remove(rollout);
-    } else {
-      quietRoundsWaiting.add(rollout);
-    }
-    watchdog.woken(rollout);
+    watchdog.woken(rollout, !decisive);
     wakeups.propagateEvent(rollout);
   }
 
@@ -180,11 +171,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   @Override
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
-    ResourceID id = ResourceID.fromResource(rollout);
-    boolean quiet = quietRoundsWaiting.remove(id);
     watchdog
-        .attempted(id)
-        .ifPresent(waited -> metrics.reconcileStep(quiet ? "queued_quiet" : "queued", waited));
+        .attempted(ResourceID.fromResource(rollout))
+        .ifPresent(
+            waited ->
+                metrics.reconcileStep(
+                    waited.quiet() ? "queued_quiet" : "queued", waited.duration()));
     long started = System.nanoTime();
     boolean success = false;
     try {
@@ -344,7 +336,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
     ResourceID id = ResourceID.fromResource(rollout);
     watchdog.attempted(id);
-    quietRoundsWaiting.remove(id);
     scheduler.forget(id);
     metrics.forget(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
     // The Deployment is the user's: it stays as it is, except that a hold or a canary pause

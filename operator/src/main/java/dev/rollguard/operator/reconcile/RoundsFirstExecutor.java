@@ -38,7 +38,7 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
   private static final Duration IDLE_THREAD_LIFETIME = Duration.ofMinutes(1);
 
   /** The order of work, highest first. */
-  public enum Rank {
+  private enum Rank {
     /** A finished round that may decide something. */
     DECISIVE_ROUND,
     /** A finished round in which every guard passed again, as before. */
@@ -62,11 +62,6 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
         new PriorityBlockingQueue<>(),
         threadFactory);
     allowCoreThreadTimeOut(true);
-  }
-
-  /** A measurement round that may decide something finished for this Rollout. */
-  public void roundFinished(ResourceID rollout) {
-    roundFinished(rollout, true);
   }
 
   /**

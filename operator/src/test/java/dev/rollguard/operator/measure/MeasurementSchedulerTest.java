@@ -38,13 +38,7 @@ class MeasurementSchedulerTest {
 
   @Test
   void aRoundDueInThePastRunsAtOnceAndReportsHowLateItStarted() {
-    var scheduler =
-        new MeasurementScheduler(
-            source,
-            timer,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            (rollout, decisive) -> woken.add(rollout),
-            lateness::add);
+    var scheduler = scheduler((rollout, decisive) -> woken.add(rollout));
     ResourceID rollout = new ResourceID("api", "shop");
 
     scheduler.schedule(rollout, job(NOW.minusMillis(2500)));
@@ -57,13 +51,7 @@ class MeasurementSchedulerTest {
 
   @Test
   void aRoundAlreadyScheduledOrDeliveredIsNotBuiltAgain() {
-    var scheduler =
-        new MeasurementScheduler(
-            source,
-            timer,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            (rollout, decisive) -> woken.add(rollout),
-            lateness::add);
+    var scheduler = scheduler((rollout, decisive) -> woken.add(rollout));
     ResourceID rollout = new ResourceID("api", "shop");
     MeasurementJob later = job(NOW.plusSeconds(60));
     List<String> built = new CopyOnWriteArrayList<>();
@@ -141,13 +129,9 @@ class MeasurementSchedulerTest {
       aRoundIsDeliveredAsQuietOnlyWhenTheDecidersOutlookSaysSoAndAFailingOutlookCountsAsDecisive() {
     List<String> delivered = new CopyOnWriteArrayList<>();
     var scheduler =
-        new MeasurementScheduler(
-            source,
-            timer,
-            Clock.fixed(NOW, ZoneOffset.UTC),
+        scheduler(
             (rollout, decisive) ->
-                delivered.add(rollout.getName() + (decisive ? " decisive" : " quiet")),
-            lateness::add);
+                delivered.add(rollout.getName() + (decisive ? " decisive" : " quiet")));
     MeasurementJob due = job(NOW);
 
     scheduler.schedule(
@@ -178,13 +162,7 @@ class MeasurementSchedulerTest {
   @Test
   void askingAgainForTheSameRoundReplacesItsOutlook() {
     List<Boolean> decisive = new CopyOnWriteArrayList<>();
-    var scheduler =
-        new MeasurementScheduler(
-            source,
-            timer,
-            Clock.fixed(NOW, ZoneOffset.UTC),
-            (rollout, d) -> decisive.add(d),
-            lateness::add);
+    var scheduler = scheduler((rollout, d) -> decisive.add(d));
     ResourceID rollout = new ResourceID("api", "shop");
     MeasurementJob later = job(NOW.plusMillis(300));
 
@@ -193,6 +171,12 @@ class MeasurementSchedulerTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> decisive.size() == 1);
     assertThat(decisive).containsExactly(true);
+  }
+
+  /** A scheduler on a fixed clock that records lateness and tells {@code delivery} of rounds. */
+  private MeasurementScheduler scheduler(MeasurementScheduler.Delivery delivery) {
+    return new MeasurementScheduler(
+        source, timer, Clock.fixed(NOW, ZoneOffset.UTC), delivery, lateness::add);
   }
 
   private static MeasurementJob job(Instant due) {

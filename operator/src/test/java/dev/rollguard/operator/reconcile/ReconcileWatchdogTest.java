@@ -49,4 +49,22 @@ class ReconcileWatchdogTest {
     assertThat(watchdog.stalled(id -> false)).isEmpty();
     assertThat(watchdog.stalled(id -> true)).as("forgotten, not just skipped").isEmpty();
   }
+
+  @Test
+  void aWaitCountsAsQuietOnlyWhileEveryWakeSinceTheLastAttemptWasQuiet() {
+    watchdog.woken(web, true);
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(watchdog.attempted(web))
+        .contains(new ReconcileWatchdog.Waited(Duration.ofSeconds(2), true));
+
+    watchdog.woken(web, true);
+    clock.advance(Duration.ofSeconds(1));
+    watchdog.woken(web, false);
+    watchdog.woken(web, true);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(watchdog.attempted(web))
+        .contains(new ReconcileWatchdog.Waited(Duration.ofSeconds(2), false));
+
+    assertThat(watchdog.attempted(web)).isEmpty();
+  }
 }

@@ -62,7 +62,7 @@ class RoundsFirstExecutorTest {
     occupyTheOnlyThread();
     executor.execute(new Reconcile("routine-1"));
     executor.execute(new Reconcile("routine-2"));
-    executor.roundFinished(new ResourceID("breaching", "apps"));
+    executor.roundFinished(new ResourceID("breaching", "apps"), true);
     executor.execute(new Reconcile("breaching"));
     executor.execute(new Reconcile("routine-3"));
 
@@ -85,7 +85,7 @@ class RoundsFirstExecutorTest {
     assertThat(executor.getQueue().size()).isEqualTo(3);
 
     // The SDK sends no second task while one is queued for the Rollout: the queued one moves.
-    executor.roundFinished(new ResourceID("analysing", "apps"));
+    executor.roundFinished(new ResourceID("analysing", "apps"), true);
     assertThat(executor.getQueue().size()).isEqualTo(3);
 
     runQueuedWork();
@@ -98,7 +98,7 @@ class RoundsFirstExecutorTest {
 
   @Test
   void roundsRankFirstOnlyUntilTheirReconcileStarts() {
-    executor.roundFinished(new ResourceID("analysing", "apps"));
+    executor.roundFinished(new ResourceID("analysing", "apps"), true);
     executor.execute(new Reconcile("analysing"));
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("analysing"));
 
