@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -178,6 +179,8 @@ final class ArgoRun {
             plan.image(),
             (System.nanoTime() - sending) / 1e9,
             breachers.size()));
+    BooleanSupplier allAborted =
+        () -> breachers.stream().allMatch(name -> watch.rolledBackAt(name).isPresent());
     Supplier<String> progress =
         () ->
             breachers.stream().filter(name -> watch.rolledBackAt(name).isPresent()).count()
@@ -197,17 +200,13 @@ final class ArgoRun {
                 WAVE_BOUND,
                 () -> {
                   requireAlive(argo);
-                  return breachers.stream().allMatch(name -> watch.rolledBackAt(name).isPresent())
+                  return allAborted.getAsBoolean()
                       && watch.promoted(passingBefore) >= passingBefore.size();
                 },
                 progress)
             .isPresent();
     if (!finished) {
-      Await.until(
-          "wave " + number + " aborts",
-          Duration.ofMinutes(5),
-          () -> breachers.stream().allMatch(name -> watch.rolledBackAt(name).isPresent()),
-          progress);
+      Await.until("wave " + number + " aborts", Duration.ofMinutes(5), allAborted, progress);
       Log.say(
           String.format(
               "  WARNING wave %d: not finished after %d min (%s); its figures end here, so"

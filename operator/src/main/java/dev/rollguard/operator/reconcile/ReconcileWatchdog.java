@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -26,10 +25,10 @@ final class ReconcileWatchdog {
 
   private final Clock clock;
   private final Duration limit;
-  private final Map<ResourceID, Instant> wokenAt = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Wake> waiting = new ConcurrentHashMap<>();
 
-  /** Of the Rollouts in {@link #wokenAt}, those woken only by quiet rounds (for the metric). */
-  private final Set<ResourceID> onlyQuiet = ConcurrentHashMap.newKeySet();
+  /** The first wake not yet followed by a reconcile, and whether every wake since was quiet. */
+  private record Wake(Instant at, boolean onlyQuiet) {}
 
   ReconcileWatchdog(Clock clock, Duration limit) {
     this.clock = clock;
@@ -48,16 +47,10 @@ final class ReconcileWatchdog {
    * again) or not; the wait counts as quiet only while every wake since the last attempt was.
    */
   void woken(ResourceID rollout, boolean quiet) {
-    wokenAt.compute(
+    waiting.merge(
         rollout,
-        (id, since) -> {
-          if (since == null && quiet) {
-            onlyQuiet.add(id);
-          } else if (!quiet) {
-            onlyQuiet.remove(id);
-          }
-          return since != null ? since : clock.instant();
-        });
+        new Wake(clock.instant(), quiet),
+        (first, next) -> new Wake(first.at(), first.onlyQuiet() && next.onlyQuiet()));
   }
 
   /** How long a Rollout waited for its reconcile, and whether only quiet rounds woke it. */
@@ -68,12 +61,8 @@ final class ReconcileWatchdog {
    * was woken, if it was waiting.
    */
   Optional<Waited> attempted(ResourceID rollout) {
-    Instant now = clock.instant();
-    Optional<Waited> waited =
-        Optional.ofNullable(wokenAt.remove(rollout))
-            .map(woken -> new Waited(Duration.between(woken, now), onlyQuiet.contains(rollout)));
-    onlyQuiet.remove(rollout);
-    return waited;
+    return Optional.ofNullable(waiting.remove(rollout))
+        .map(wake -> new Waited(Duration.between(wake.at(), clock.instant()), wake.onlyQuiet()));
   }
 
   /**
@@ -82,9 +71,9 @@ final class ReconcileWatchdog {
    */
   Optional<String> stalled(Predicate<ResourceID> exists) {
     Instant now = clock.instant();
-    wokenAt.keySet().removeIf(rollout -> !exists.test(rollout));
-    onlyQuiet.retainAll(wokenAt.keySet());
-    return wokenAt.entrySet().stream()
+    waiting.keySet().removeIf(rollout -> !exists.test(rollout));
+    return waiting.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue().at()))
         .filter(e -> Duration.between(e.getValue(), now).compareTo(limit) > 0)
         .min(Map.Entry.comparingByValue())
         .map(
