@@ -1,5 +1,6 @@
 package dev.rollguard.operator;
 
+import dev.rollguard.operator.observability.LogSetup;
 import dev.rollguard.operator.report.ReportCommand;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -9,8 +10,6 @@ import java.util.concurrent.CountDownLatch;
  * -jar rollguard-operator.jar report NAMESPACE/ROLLOUT}: prints a Rollout's incident record.
  */
 public final class RollguardMain {
-
-  private static final String LOGBACK_CONFIG = "logback.configurationFile";
 
   /**
    * With one or two CPUs the JVM sizes its common fork-join pool to one thread, and then every
@@ -34,7 +33,7 @@ public final class RollguardMain {
   public static void main(String[] args) throws InterruptedException {
     if (args.length > 0 && args[0].equals("report")) {
       // Quiet logs: the report is the output.
-      System.setProperty("logback.configurationFile", "logback-quiet.xml");
+      System.setProperty(LogSetup.FORMAT, "quiet");
       System.exit(ReportCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
     }
     OperatorOptions options;
@@ -51,9 +50,8 @@ public final class RollguardMain {
       return;
     }
     // Before the first logger exists: logback reads its configuration once.
-    if (options.logFormat() == OperatorOptions.LogFormat.JSON
-        && System.getProperty(LOGBACK_CONFIG) == null) {
-      System.setProperty(LOGBACK_CONFIG, "logback-json.xml");
+    if (options.logFormat() == OperatorOptions.LogFormat.JSON) {
+      System.setProperty(LogSetup.FORMAT, "json");
     }
     RollguardOperator operator;
     try {

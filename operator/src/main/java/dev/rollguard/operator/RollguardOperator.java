@@ -264,7 +264,9 @@ public final class RollguardOperator implements AutoCloseable {
                   }
                 });
     KubernetesClientBuilder builder =
-        new KubernetesClientBuilder().withKubernetesSerialization(LeanSerialization.create());
+        new KubernetesClientBuilder()
+            .withKubernetesSerialization(LeanSerialization.create())
+            .withHttpClientFactory(new KubernetesHttpClients());
     config.ifPresent(builder::withConfig);
     builder.withHttpClientBuilderConsumer(
         http ->

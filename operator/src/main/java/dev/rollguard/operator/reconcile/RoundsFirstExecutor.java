@@ -6,11 +6,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * crowded the few that breach. Within each rank the order stays first come, first served, so lower
  * ranks are delayed only while higher ones are waiting.
  *
- * <p>Threads start when work arrives and stop after a minute without work, so a small or quiet
- * fleet does not keep the whole pool's stacks resident.
+ * <p>A thread starts only when work arrives and every running thread is busy, and stops after
+ * {@link #IDLE_THREAD_LIFETIME} without work. A plain pool of fixed size starts a new thread for
+ * every task until the pool is full, even with idle threads at hand, and its idle threads take work
+ * in turns, so none of them ever stops: a burst such as adopting 100 Rollouts kept all 50 threads'
+ * stacks resident while the fleet was idle (docs/benchmarks.md).
  *
  * <p>The operator SDK hands each reconcile over as its own task object, which names the Rollout in
  * a field; that field is read to rank the task. A task without it (another SDK version, or work
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class RoundsFirstExecutor extends ThreadPoolExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoundsFirstExecutor.class);
-  private static final Duration IDLE_THREAD_LIFETIME = Duration.ofMinutes(1);
+  static final Duration IDLE_THREAD_LIFETIME = Duration.ofSeconds(10);
 
   /** The order of work, highest first. */
   private enum Rank {
@@ -54,14 +58,62 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
   private final AtomicBoolean unrankedLogged = new AtomicBoolean();
 
   public RoundsFirstExecutor(int threads, ThreadFactory threadFactory) {
+    this(threads, threadFactory, IDLE_THREAD_LIFETIME);
+  }
+
+  RoundsFirstExecutor(int threads, ThreadFactory threadFactory, Duration idleThreadLifetime) {
+    this(threads, new CountingThreads(threadFactory), idleThreadLifetime, new GrowWhenBusyQueue());
+  }
+
+  private RoundsFirstExecutor(
+      int threads, CountingThreads live, Duration idleThreadLifetime, GrowWhenBusyQueue queue) {
     super(
+        1,
         threads,
-        threads,
-        IDLE_THREAD_LIFETIME.toMillis(),
+        idleThreadLifetime.toMillis(),
         TimeUnit.MILLISECONDS,
-        new PriorityBlockingQueue<>(),
-        threadFactory);
+        queue,
+        live,
+        (task, pool) -> {
+          if (pool.isShutdown()) {
+            throw new RejectedExecutionException("the reconcile threads are stopping");
+          }
+          // The pool is full: the task waits its turn.
+          queue.queue(task);
+        });
+    queue.poolMayGrow(() -> live.count() < getMaximumPoolSize());
     allowCoreThreadTimeOut(true);
+  }
+
+  /** Counts the pool's live threads without the executor's lock (see GrowWhenBusyQueue). */
+  private static final class CountingThreads implements ThreadFactory {
+    private final ThreadFactory threads;
+    private final AtomicInteger live = new AtomicInteger();
+
+    CountingThreads(ThreadFactory threads) {
+      this.threads = threads;
+    }
+
+    int count() {
+      return live.get();
+    }
+
+    @Override
+    public Thread newThread(Runnable worker) {
+      Thread thread =
+          threads.newThread(
+              () -> {
+                try {
+                  worker.run();
+                } finally {
+                  live.decrementAndGet();
+                }
+              });
+      if (thread != null) {
+        live.incrementAndGet();
+      }
+      return thread;
+    }
   }
 
   /**
@@ -81,7 +133,7 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
       if (promoted.rank != Rank.DECISIVE_ROUND) {
         queuedBelowFirst.put(rollout, promoted);
       }
-      getQueue().add(promoted);
+      ((GrowWhenBusyQueue) getQueue()).queue(promoted);
       // Should every thread have stopped for idleness in between, one starts for it.
       prestartCoreThread();
     }

@@ -182,6 +182,67 @@ class RoundsFirstExecutorTest {
   @Test
   void idleThreadsStop() {
     assertThat(executor.allowsCoreThreadTimeOut()).isTrue();
-    assertThat(executor.getKeepAliveTime(TimeUnit.SECONDS)).isEqualTo(60);
+    assertThat(executor.getKeepAliveTime(TimeUnit.SECONDS)).isEqualTo(10);
+  }
+
+  @Test
+  void aThreadStartsOnlyWhenEveryRunningThreadIsBusyAndStopsWhenIdle() throws Exception {
+    RoundsFirstExecutor pool = new RoundsFirstExecutor(4, Thread::new, Duration.ofMillis(200));
+    try {
+      // One after the other: the one thread takes them all.
+      for (int i = 0; i < 20; i++) {
+        pool.submit(() -> {}).get(10, TimeUnit.SECONDS);
+        // A task's result is out a moment before its thread is idle again.
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.getActiveCount() == 0);
+      }
+      assertThat(pool.getLargestPoolSize()).isEqualTo(1);
+
+      // Three at once: three threads.
+      CountDownLatch running = new CountDownLatch(3);
+      CountDownLatch finish = new CountDownLatch(1);
+      for (int i = 0; i < 3; i++) {
+        pool.execute(
+            () -> {
+              running.countDown();
+              try {
+                finish.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+      }
+      assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(pool.getPoolSize()).isEqualTo(3);
+
+      // More than the maximum: the rest wait in the queue and still run.
+      CountDownLatch queuedRan = new CountDownLatch(5);
+      for (int i = 0; i < 5; i++) {
+        pool.execute(queuedRan::countDown);
+      }
+      finish.countDown();
+      assertThat(queuedRan.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(pool.getLargestPoolSize()).isEqualTo(4);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPoolSize() == 0);
+      // And work after every thread stopped still runs.
+      pool.submit(() -> {}).get(10, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void aRolloutMovedUpAfterEveryThreadStoppedStillRuns() throws Exception {
+    RoundsFirstExecutor pool = new RoundsFirstExecutor(2, Thread::new, Duration.ofMillis(200));
+    try {
+      pool.roundFinished(new ResourceID("analysing", "apps"), true);
+      pool.execute(new Reconcile("analysing"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("analysing"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPoolSize() == 0);
+      pool.execute(new Reconcile("again"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("again"));
+    } finally {
+      pool.shutdown();
+    }
   }
 }
