@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A priority queue for a thread pool that should start a thread only when every thread it has is
@@ -54,12 +55,7 @@ final class GrowWhenBusyQueue extends AbstractQueue<Runnable> implements Blockin
 
   /** Queues a task whatever the pool's size: one that moved up in rank, or a full pool's. */
   void queue(Runnable task) {
-    lock.lock();
-    try {
-      enqueue(task);
-    } finally {
-      lock.unlock();
-    }
+    locked(() -> enqueue(task));
   }
 
   private boolean enqueue(Runnable task) {
@@ -114,39 +110,28 @@ final class GrowWhenBusyQueue extends AbstractQueue<Runnable> implements Blockin
 
   @Override
   public Runnable poll() {
-    lock.lock();
-    try {
-      return tasks.poll();
-    } finally {
-      lock.unlock();
-    }
+    return locked(tasks::poll);
   }
 
   @Override
   public Runnable peek() {
-    lock.lock();
-    try {
-      return tasks.peek();
-    } finally {
-      lock.unlock();
-    }
+    return locked(tasks::peek);
   }
 
   @Override
   public boolean remove(Object task) {
-    lock.lock();
-    try {
-      return tasks.remove(task);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> tasks.remove(task));
   }
 
   @Override
   public int size() {
+    return locked(tasks::size);
+  }
+
+  private <T> T locked(Supplier<T> read) {
     lock.lock();
     try {
-      return tasks.size();
+      return read.get();
     } finally {
       lock.unlock();
     }
@@ -193,12 +178,7 @@ final class GrowWhenBusyQueue extends AbstractQueue<Runnable> implements Blockin
   }
 
   private List<Runnable> snapshot() {
-    lock.lock();
-    try {
-      return new ArrayList<>(tasks);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> new ArrayList<>(tasks));
   }
 
   @Override
