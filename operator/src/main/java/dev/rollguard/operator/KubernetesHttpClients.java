@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class KubernetesHttpClients extends JdkHttpClientFactory {
 
-  static final Duration IDLE_THREAD_LIFETIME = Duration.ofSeconds(5);
+  private static final Duration IDLE_THREAD_LIFETIME = Duration.ofSeconds(5);
 
   @Override
   protected HttpClient.Builder createNewHttpClientBuilder() {

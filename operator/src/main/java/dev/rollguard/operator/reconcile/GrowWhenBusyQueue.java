@@ -42,15 +42,7 @@ final class GrowWhenBusyQueue extends AbstractQueue<Runnable> implements Blockin
 
   @Override
   public boolean offer(Runnable task) {
-    lock.lock();
-    try {
-      if (waiting <= tasks.size() && poolMayGrow.getAsBoolean()) {
-        return false;
-      }
-      return enqueue(task);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> !(waiting <= tasks.size() && poolMayGrow.getAsBoolean()) && enqueue(task));
   }
 
   /** Queues a task whatever the pool's size: one that moved up in rank, or a full pool's. */

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class RoundsFirstExecutor extends ThreadPoolExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoundsFirstExecutor.class);
-  static final Duration IDLE_THREAD_LIFETIME = Duration.ofSeconds(10);
+  private static final Duration IDLE_THREAD_LIFETIME = Duration.ofSeconds(10);
 
   /** The order of work, highest first. */
   private enum Rank {
@@ -56,6 +56,7 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
   private final Map<Class<?>, Optional<Field>> idFields = new ConcurrentHashMap<>();
   private final AtomicLong arrivals = new AtomicLong();
   private final AtomicBoolean unrankedLogged = new AtomicBoolean();
+  private final GrowWhenBusyQueue queue;
 
   public RoundsFirstExecutor(int threads, ThreadFactory threadFactory) {
     this(threads, threadFactory, IDLE_THREAD_LIFETIME);
@@ -82,6 +83,7 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
           queue.queue(task);
         });
     queue.poolMayGrow(() -> live.count() < getMaximumPoolSize());
+    this.queue = queue;
     allowCoreThreadTimeOut(true);
   }
 
@@ -133,7 +135,7 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
       if (promoted.rank != Rank.DECISIVE_ROUND) {
         queuedBelowFirst.put(rollout, promoted);
       }
-      ((GrowWhenBusyQueue) getQueue()).queue(promoted);
+      queue.queue(promoted);
       // Should every thread have stopped for idleness in between, one starts for it.
       prestartCoreThread();
     }

@@ -41,16 +41,20 @@ class RoundsFirstExecutorTest {
 
   private void occupyTheOnlyThread() {
     CountDownLatch started = new CountDownLatch(1);
-    executor.execute(
-        () -> {
-          started.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    executor.execute(holdUntil(started, release));
     await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+  }
+
+  /** A task that counts itself started, then holds its thread until {@code finish}. */
+  private static Runnable holdUntil(CountDownLatch started, CountDownLatch finish) {
+    return () -> {
+      started.countDown();
+      try {
+        finish.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
   }
 
   private void runQueuedWork() {
@@ -201,15 +205,7 @@ class RoundsFirstExecutorTest {
       CountDownLatch running = new CountDownLatch(3);
       CountDownLatch finish = new CountDownLatch(1);
       for (int i = 0; i < 3; i++) {
-        pool.execute(
-            () -> {
-              running.countDown();
-              try {
-                finish.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
+        pool.execute(holdUntil(running, finish));
       }
       assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(pool.getPoolSize()).isEqualTo(3);
