@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  */
 public final class ChangeApplier {
 
+  /** Plain, so that a merge patch's nulls (removals) stay in it; shared, as mappers are meant. */
+  private static final ObjectMapper MERGE_PATCH = new ObjectMapper();
+
   private final KubernetesClient client;
   private final RevisionStore revisions;
   private final TemplateRestorer restorer;
@@ -137,15 +140,11 @@ public final class ChangeApplier {
     String patch;
     try {
       patch =
-          new ObjectMapper()
-              .writeValueAsString(Map.of("metadata", Map.of("annotations", annotations)));
+          MERGE_PATCH.writeValueAsString(Map.of("metadata", Map.of("annotations", annotations)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    client
-        .resources(Rollout.class)
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .withName(rollout.getMetadata().getName())
+    PatchTargets.rollout(client, rollout)
         .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(), patch);
   }
 }

@@ -16,6 +16,9 @@ import java.util.Map;
  */
 final class PausePatch {
 
+  /** Plain, so that a null marker stays in the patch (and removes the annotation). */
+  private static final ObjectMapper MERGE_PATCH = new ObjectMapper();
+
   private PausePatch() {}
 
   static void apply(
@@ -31,15 +34,11 @@ final class PausePatch {
     String patch;
     try {
       // A JSON merge patch removes keys whose value is null; a plain mapper keeps those nulls.
-      patch = new ObjectMapper().writeValueAsString(body);
+      patch = MERGE_PATCH.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    client
-        .apps()
-        .deployments()
-        .inNamespace(deployment.getMetadata().getNamespace())
-        .withName(deployment.getMetadata().getName())
+    PatchTargets.deployment(client, deployment)
         .patch(
             new PatchContext.Builder()
                 .withPatchType(PatchType.JSON_MERGE)

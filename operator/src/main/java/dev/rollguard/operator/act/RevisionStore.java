@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.net.HttpURLConnection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,11 +30,14 @@ public final class RevisionStore {
   static final int CACHE_CHARS = 4 * 1024 * 1024;
 
   private final KubernetesClient client;
+  private final KubernetesSerialization json;
   private final Map<String, String> recent = new LinkedHashMap<>(16, 0.75f, true);
   private long recentChars;
 
   public RevisionStore(KubernetesClient client) {
     this.client = client;
+    // The client's mapping: its pod-template (de)serializers are warm from the informers.
+    this.json = client.getKubernetesSerialization();
   }
 
   /** Saves the template under {@code name}; saving the same revision again is a no-op. */
@@ -56,8 +59,7 @@ public final class RevisionStore {
                     .build())
             .endMetadata()
             .withRevision(System.currentTimeMillis() / 1000)
-            .withData(
-                Map.of("template", Serialization.jsonMapper().convertValue(template, Map.class)))
+            .withData(Map.of("template", json.convertValue(template, Map.class)))
             .build();
     try {
       client.apps().controllerRevisions().inNamespace(namespace).resource(revision).create();
@@ -79,7 +81,7 @@ public final class RevisionStore {
       cached = recent.get(namespace + "/" + name);
     }
     if (cached != null) {
-      return Serialization.unmarshal(cached, PodTemplateSpec.class);
+      return json.unmarshal(cached, PodTemplateSpec.class);
     }
     ControllerRevision revision =
         client.apps().controllerRevisions().inNamespace(namespace).withName(name).get();
@@ -91,19 +93,17 @@ public final class RevisionStore {
               + name
               + " holding the stable template is missing; cannot roll back");
     }
-    Object template =
-        Serialization.jsonMapper().convertValue(revision.getData(), Map.class).get("template");
-    PodTemplateSpec loaded =
-        Serialization.jsonMapper().convertValue(template, PodTemplateSpec.class);
+    Object template = json.convertValue(revision.getData(), Map.class).get("template");
+    PodTemplateSpec loaded = json.convertValue(template, PodTemplateSpec.class);
     remember(namespace, name, loaded);
     return loaded;
   }
 
   private void remember(String namespace, String name, PodTemplateSpec template) {
-    String json = Serialization.asJson(template);
+    String text = json.asJson(template);
     synchronized (recent) {
-      String previous = recent.put(namespace + "/" + name, json);
-      recentChars += json.length() - (previous == null ? 0 : previous.length());
+      String previous = recent.put(namespace + "/" + name, text);
+      recentChars += text.length() - (previous == null ? 0 : previous.length());
       var eldest = recent.entrySet().iterator();
       while (recentChars > CACHE_CHARS && eldest.hasNext()) {
         recentChars -= eldest.next().getValue().length();

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,9 @@ public final class TemplateRestorer {
       PodTemplateSpec stable,
       String cause,
       boolean resume) {
-    var mapper = Serialization.jsonMapper();
+    // The client's own mapping, warm from the informers' Deployments: a first rollback then pays
+    // no (de)serializer set-up, which a separate mapper did while a burst of rollbacks waited.
+    var json = client.getKubernetesSerialization();
     List<Map<String, Object>> patch = new ArrayList<>();
     patch.addAll(
         List.of(
@@ -50,14 +51,14 @@ public final class TemplateRestorer {
                 "path",
                 "/spec/template",
                 "value",
-                mapper.convertValue(running, Map.class)),
+                json.convertValue(running, Map.class)),
             Map.of(
                 "op",
                 "replace",
                 "path",
                 "/spec/template",
                 "value",
-                mapper.convertValue(stable, Map.class))));
+                json.convertValue(stable, Map.class))));
     if (resume) {
       patch.add(Map.of("op", "add", "path", "/spec/paused", "value", false));
       var annotations = deployment.getMetadata().getAnnotations();
@@ -85,26 +86,20 @@ public final class TemplateRestorer {
               "value",
               cause));
     }
-    var resource =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(deployment.getMetadata().getNamespace())
-            .withName(deployment.getMetadata().getName());
+    var resource = PatchTargets.deployment(client, deployment);
     resource.patch(
         new PatchContext.Builder()
             .withPatchType(PatchType.JSON)
             .withFieldManager(FIELD_MANAGER)
             .build(),
-        Serialization.asJson(patch));
+        json.asJson(patch));
     if (!causeInPatch) {
       resource.patch(
           new PatchContext.Builder()
               .withPatchType(PatchType.JSON_MERGE)
               .withFieldManager(FIELD_MANAGER)
               .build(),
-          Serialization.asJson(
-              Map.of("metadata", Map.of("annotations", Map.of(CHANGE_CAUSE, cause)))));
+          json.asJson(Map.of("metadata", Map.of("annotations", Map.of(CHANGE_CAUSE, cause)))));
     }
   }
 }

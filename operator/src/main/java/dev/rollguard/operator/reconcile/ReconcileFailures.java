@@ -1,6 +1,7 @@
 package dev.rollguard.operator.reconcile;
 
 import dev.rollguard.operator.act.NoticeSender;
+import dev.rollguard.operator.act.PatchTargets;
 import dev.rollguard.operator.act.RollbackFailedException;
 import dev.rollguard.operator.api.ConditionStatus;
 import dev.rollguard.operator.api.ConditionType;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -87,15 +87,11 @@ final class ReconcileFailures {
             "metadata", Map.of("resourceVersion", latest.getMetadata().getResourceVersion()),
             "status", Map.of("conditions", conditions));
     try {
-      context
-          .getClient()
-          .resources(Rollout.class)
-          .inNamespace(latest.getMetadata().getNamespace())
-          .withName(latest.getMetadata().getName())
+      PatchTargets.rollout(context.getClient(), latest)
           .subresource("status")
           .patch(
               new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
-              Serialization.asJson(patch));
+              context.getClient().getKubernetesSerialization().asJson(patch));
     } catch (KubernetesClientException failure) {
       LOG.warn(
           "Rollout {}/{}: could not report the failure in its status: {}",
