@@ -4,6 +4,7 @@ import dev.rollguard.operator.act.ChangeApplier;
 import dev.rollguard.operator.act.EventRecorder;
 import dev.rollguard.operator.act.NoticeSender;
 import dev.rollguard.operator.act.RevisionStore;
+import dev.rollguard.operator.act.RollbacksInFlight;
 import dev.rollguard.operator.act.TemplateRestorer;
 import dev.rollguard.operator.decide.RolloutDecider;
 import dev.rollguard.operator.measure.MeasurementJobs;
@@ -78,7 +79,8 @@ public final class RollguardOperator implements AutoCloseable {
             options.measurementThreads(), DaemonThreads.named("rollguard-measure"));
     HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(timer).build();
-    this.events = new EventRecorder(client, clock, identity());
+    RollbacksInFlight rollbacks = new RollbacksInFlight();
+    this.events = new EventRecorder(client, clock, identity(), rollbacks);
     Notifications notifications = Notifications.OFF;
     if (options.notificationTargetsName().isPresent()) {
       String namespace = options.notificationTargetsNamespace().orElseThrow();
@@ -126,7 +128,8 @@ public final class RollguardOperator implements AutoCloseable {
             new NoticeSender(events, metrics, notifications),
             metrics,
             hooks.beforeStatusWrite(),
-            options.statusRefreshInterval());
+            options.statusRefreshInterval(),
+            rollbacks);
     RoundsFirstExecutor reconcileThreads =
         new RoundsFirstExecutor(
             options.reconcileThreads(), DaemonThreads.named("rollguard-reconcile"));

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * action}, as the newer events API has it), for {@code kubectl get events --sort-by=.eventTime}.
  * Times are strictly increasing per recorder, so events recorded one after the other sort in that
  * order even within a microsecond.
+ *
+ * <p>While a rollback is in flight, an event waits up to {@link #HOLD_LIMIT_NANOS} after it was
+ * recorded before it is sent ({@link RollbacksInFlight}): its times are those of the decision, so
+ * only its arrival is later.
  */
 public final class EventRecorder implements AutoCloseable {
 
@@ -40,6 +44,9 @@ public final class EventRecorder implements AutoCloseable {
   private static final int MESSAGE_LIMIT = 1024;
   private static final int SENDERS = 4;
   private static final int ACTION_LIMIT = 128;
+
+  /** The longest an event waits for rollbacks in flight, counted from when it was recorded. */
+  static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** The format of {@code eventTime} (Kubernetes' RFC3339Micro: exactly six fractional digits). */
   static final DateTimeFormatter MICRO_TIME =
@@ -50,8 +57,16 @@ public final class EventRecorder implements AutoCloseable {
   private final String instance;
   private final ThreadPoolExecutor sender;
   private final AtomicLong lastMicros = new AtomicLong(Long.MIN_VALUE);
+  private final RollbacksInFlight rollbacks;
 
   public EventRecorder(KubernetesClient client, Clock clock, String instance) {
+    this(client, clock, instance, new RollbacksInFlight());
+  }
+
+  /** Events wait (up to {@link #HOLD_LIMIT_NANOS}) while {@code rollbacks} has one in flight. */
+  public EventRecorder(
+      KubernetesClient client, Clock clock, String instance, RollbacksInFlight rollbacks) {
+    this.rollbacks = rollbacks;
     this.client = client;
     this.clock = clock;
     this.instance = instance;
@@ -110,15 +125,19 @@ public final class EventRecorder implements AutoCloseable {
         about.getMetadata().getNamespace(),
         about.getMetadata().getName(),
         text);
+    long holdUntil = System.nanoTime() + HOLD_LIMIT_NANOS;
     sender.execute(
         () -> {
           try {
+            rollbacks.awaitNone(holdUntil);
             client
                 .v1()
                 .events()
                 .inNamespace(event.getMetadata().getNamespace())
                 .resource(event)
                 .create();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
           } catch (RuntimeException e) {
             LOG.warn(
                 "could not record event {} on {}: {}",

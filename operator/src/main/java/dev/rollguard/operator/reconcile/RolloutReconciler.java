@@ -4,6 +4,7 @@ import dev.rollguard.operator.act.CanaryPause;
 import dev.rollguard.operator.act.ChangeApplier;
 import dev.rollguard.operator.act.DeploymentHold;
 import dev.rollguard.operator.act.NoticeSender;
+import dev.rollguard.operator.act.RollbacksInFlight;
 import dev.rollguard.operator.api.QueryVariables;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.api.RolloutStatus;
@@ -78,6 +79,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final OperatorMetrics metrics;
   private final Consumer<RolloutStatus> beforeStatusWrite;
   private final StatusWritePolicy statusWrites;
+  private final RollbacksInFlight rollbacks;
   private final SimpleInboundEventSource<Rollout> wakeups =
       new SimpleInboundEventSource<>("wakeups");
   private volatile MeasurementScheduler scheduler;
@@ -92,6 +94,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
    * @param beforeStatusWrite sees every status about to be written; tests make it throw to fail a
    *     status write after the changes were made
    * @param statusRefresh how long the values of passing rounds may wait for a status write
+   * @param rollbacks where a reconcile that records or carries out a rollback says so
    */
   public RolloutReconciler(
       RolloutDecider decider,
@@ -100,7 +103,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       NoticeSender notices,
       OperatorMetrics metrics,
       Consumer<RolloutStatus> beforeStatusWrite,
-      Duration statusRefresh) {
+      Duration statusRefresh,
+      RollbacksInFlight rollbacks) {
     this.decider = decider;
     this.jobs = jobs;
     this.changes = changes;
@@ -108,6 +112,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     this.metrics = metrics;
     this.beforeStatusWrite = beforeStatusWrite;
     this.statusWrites = new StatusWritePolicy(statusRefresh);
+    this.rollbacks = rollbacks;
   }
 
   /** The scheduler wakes a Rollout's reconcile when a measurement round finishes. */
@@ -195,13 +200,20 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   }
 
   private UpdateControl<Rollout> observeDecideAct(Rollout rollout, Context<Rollout> context) {
-    Pass pass = observeDecideActOnce(rollout, context);
+    try (RollbacksInFlight.Scope rollback = rollbacks.scope()) {
+      return observeDecideAct(rollout, context, rollback);
+    }
+  }
+
+  private UpdateControl<Rollout> observeDecideAct(
+      Rollout rollout, Context<Rollout> context, RollbacksInFlight.Scope rollback) {
+    Pass pass = observeDecideActOnce(rollout, context, rollback);
     if (pass.rollbackJustRecorded()) {
       // The first phase of a risky transition (RollingBack) is now in the status; act on it in
       // this same reconcile instead of queueing behind every other Rollout's event, which
       // during a deploy wave costs seconds of breach-to-rollback time. Restart-safe as before:
       // the act only follows a persisted decision.
-      pass = observeDecideActOnce(pass.rollout(), context);
+      pass = observeDecideActOnce(pass.rollout(), context, rollback);
     }
     UpdateControl<Rollout> control = UpdateControl.noUpdate();
     pass.decision()
@@ -216,7 +228,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
    */
   private record Pass(Rollout rollout, Decision decision, boolean rollbackJustRecorded) {}
 
-  private Pass observeDecideActOnce(Rollout rollout, Context<Rollout> context) {
+  private Pass observeDecideActOnce(
+      Rollout rollout, Context<Rollout> context, RollbacksInFlight.Scope rollback) {
     ResourceID id = ResourceID.fromResource(rollout);
     // Read before the status write below, which may set the new status on this very object.
     boolean rollbackWasPending =
@@ -232,6 +245,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
             guardedBy(rollout, context));
 
     Decision decision = decider.decide(observation);
+    if (rollbackWasPending || decision.status().pendingRollback != null) {
+      // Recording a rollback or carrying it out: the writes that can wait make way until done.
+      rollback.enter();
+    }
 
     if (!decision.changes().isEmpty()) {
       long acting = System.nanoTime();
