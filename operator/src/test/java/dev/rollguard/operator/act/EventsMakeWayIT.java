@@ -3,7 +3,6 @@ package dev.rollguard.operator.act;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rollguard.operator.api.CrdFiles;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.testing.LocalPlatform;
 import dev.rollguard.testing.Platform;
@@ -27,30 +26,7 @@ class EventsMakeWayIT {
 
   @BeforeAll
   static void rollout(Platform platform) {
-    CrdFiles.install(platform);
-    platform.kubectl("create", "namespace", NAMESPACE).orThrow();
-    platform
-        .kubectlWithInput(
-            """
-            apiVersion: rollguard.dev/v1alpha1
-            kind: Rollout
-            metadata: {name: checkout, namespace: events-make-way}
-            spec:
-              workloadRef: {kind: Deployment, name: checkout}
-              guards:
-              - {name: db-connections, query: 'sum(pg_stat_activity_count)', max: 150}
-            """,
-            "apply",
-            "-f",
-            "-")
-        .orThrow();
-    rollout =
-        platform
-            .client()
-            .resources(Rollout.class)
-            .inNamespace(NAMESPACE)
-            .withName("checkout")
-            .get();
+    rollout = AppliedRollouts.inNewNamespace(platform, NAMESPACE, "checkout", "");
   }
 
   @Test

@@ -137,44 +137,24 @@ class PatchTargetsIT {
 
   @Test
   void clearingRequestsIsOnePatchAndNoRead() {
-    platform
-        .kubectlWithInput(
-            """
-            apiVersion: rollguard.dev/v1alpha1
-            kind: Rollout
-            metadata:
-              name: requests
-              namespace: patch-targets
-              annotations: {%s: "true", keep: "yes"}
-            spec:
-              workloadRef: {kind: Deployment, name: requests}
-              guards:
-              - {name: db-connections, query: 'sum(pg_stat_activity_count)', max: 150}
-            """
-                .formatted(Requests.PROMOTE),
-            "apply",
-            "-f",
-            "-")
-        .orThrow();
     Rollout rollout =
-        platform
-            .client()
-            .resources(Rollout.class)
-            .inNamespace(NAMESPACE)
-            .withName("requests")
-            .get();
+        AppliedRollouts.inNewNamespace(
+            platform,
+            "patch-targets-requests",
+            "requests",
+            Requests.PROMOTE + ": \"true\", keep: \"yes\"");
 
     new ChangeApplier(counted, new RevisionStore(counted), new TemplateRestorer(counted), c -> {})
         .apply(rollout, Optional.empty(), List.of(new Change.ClearRequests()));
 
     assertThat(requests)
         .containsExactly(
-            "PATCH /apis/rollguard.dev/v1alpha1/namespaces/" + NAMESPACE + "/rollouts/requests");
+            "PATCH /apis/rollguard.dev/v1alpha1/namespaces/patch-targets-requests/rollouts/requests");
     assertThat(
             platform
                 .client()
                 .resources(Rollout.class)
-                .inNamespace(NAMESPACE)
+                .inNamespace("patch-targets-requests")
                 .withName("requests")
                 .get()
                 .getMetadata()
