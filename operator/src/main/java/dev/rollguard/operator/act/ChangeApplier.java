@@ -1,7 +1,5 @@
 package dev.rollguard.operator.act;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollguard.operator.api.PodTemplates;
 import dev.rollguard.operator.api.Rollout;
 import dev.rollguard.operator.decide.Change;
@@ -24,9 +22,6 @@ import java.util.function.Consumer;
  * reports {@code RollbackFailed} rather than a generic error.
  */
 public final class ChangeApplier {
-
-  /** Plain, so that a merge patch's nulls (removals) stay in it; shared, as mappers are meant. */
-  private static final ObjectMapper MERGE_PATCH = new ObjectMapper();
 
   private final KubernetesClient client;
   private final RevisionStore revisions;
@@ -136,14 +131,8 @@ public final class ChangeApplier {
     annotations.put(Requests.PROMOTE, null);
     annotations.put(Requests.ROLLBACK, null);
     annotations.put(Requests.RETRY, null);
-    // A JSON merge patch removes keys whose value is null; a plain mapper keeps those nulls.
-    String patch;
-    try {
-      patch =
-          MERGE_PATCH.writeValueAsString(Map.of("metadata", Map.of("annotations", annotations)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    // The null values stay in the merge patch and remove those annotations.
+    String patch = PatchTargets.mergePatch(Map.of("metadata", Map.of("annotations", annotations)));
     PatchTargets.rollout(client, rollout)
         .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(), patch);
   }

@@ -1,11 +1,14 @@
 package dev.rollguard.operator.act;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollguard.operator.api.Rollout;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.Map;
 
 /**
  * Where a patch goes, without reading the object first. The client's patch with a patch document
@@ -15,6 +18,9 @@ import io.fabric8.kubernetes.client.dsl.Resource;
  * name and namespace gives the client what it needs; the patch itself is unchanged.
  */
 public final class PatchTargets {
+
+  /** Plain, so that a merge patch's nulls (removals) stay in it; shared, as mappers are meant. */
+  private static final ObjectMapper MERGE_PATCH = new ObjectMapper();
 
   private PatchTargets() {}
 
@@ -35,6 +41,18 @@ public final class PatchTargets {
         .resources(Rollout.class)
         .inNamespace(rollout.getMetadata().getNamespace())
         .resource(stub);
+  }
+
+  /**
+   * A JSON merge patch's text. A key whose value is null stays in it and removes that key on the
+   * server; the client's own mapping would leave it out.
+   */
+  static String mergePatch(Map<String, Object> body) {
+    try {
+      return MERGE_PATCH.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static ObjectMeta nameOf(ObjectMeta metadata) {

@@ -1,7 +1,5 @@
 package dev.rollguard.operator.act;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -16,9 +14,6 @@ import java.util.Map;
  */
 final class PausePatch {
 
-  /** Plain, so that a null marker stays in the patch (and removes the annotation). */
-  private static final ObjectMapper MERGE_PATCH = new ObjectMapper();
-
   private PausePatch() {}
 
   static void apply(
@@ -31,13 +26,8 @@ final class PausePatch {
     annotations.put(annotation, marker);
     Map<String, Object> body =
         Map.of("metadata", Map.of("annotations", annotations), "spec", Map.of("paused", paused));
-    String patch;
-    try {
-      // A JSON merge patch removes keys whose value is null; a plain mapper keeps those nulls.
-      patch = MERGE_PATCH.writeValueAsString(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    // A null marker stays in the merge patch and removes the annotation.
+    String patch = PatchTargets.mergePatch(body);
     PatchTargets.deployment(client, deployment)
         .patch(
             new PatchContext.Builder()

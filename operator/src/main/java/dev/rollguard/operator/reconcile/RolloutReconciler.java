@@ -201,25 +201,21 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   private UpdateControl<Rollout> observeDecideAct(Rollout rollout, Context<Rollout> context) {
     try (RollbacksInFlight.Scope rollback = rollbacks.scope()) {
-      return observeDecideAct(rollout, context, rollback);
+      Pass pass = observeDecideActOnce(rollout, context, rollback);
+      if (pass.rollbackJustRecorded()) {
+        // The first phase of a risky transition (RollingBack) is now in the status; act on it in
+        // this same reconcile instead of queueing behind every other Rollout's event, which
+        // during a deploy wave costs seconds of breach-to-rollback time. Restart-safe as before:
+        // the act only follows a persisted decision.
+        pass = observeDecideActOnce(pass.rollout(), context, rollback);
+      }
+      UpdateControl<Rollout> control = UpdateControl.noUpdate();
+      pass.decision()
+          .recheckAfter()
+          .ifPresent(
+              delay -> control.rescheduleAfter(delay.isZero() ? Duration.ofMillis(1) : delay));
+      return control;
     }
-  }
-
-  private UpdateControl<Rollout> observeDecideAct(
-      Rollout rollout, Context<Rollout> context, RollbacksInFlight.Scope rollback) {
-    Pass pass = observeDecideActOnce(rollout, context, rollback);
-    if (pass.rollbackJustRecorded()) {
-      // The first phase of a risky transition (RollingBack) is now in the status; act on it in
-      // this same reconcile instead of queueing behind every other Rollout's event, which
-      // during a deploy wave costs seconds of breach-to-rollback time. Restart-safe as before:
-      // the act only follows a persisted decision.
-      pass = observeDecideActOnce(pass.rollout(), context, rollback);
-    }
-    UpdateControl<Rollout> control = UpdateControl.noUpdate();
-    pass.decision()
-        .recheckAfter()
-        .ifPresent(delay -> control.rescheduleAfter(delay.isZero() ? Duration.ofMillis(1) : delay));
-    return control;
   }
 
   /**
