@@ -138,10 +138,10 @@ public final class RollguardOperator implements AutoCloseable {
             new PrometheusMetricsSource(http, metrics::queryCompleted),
             timer,
             clock,
-            (rollout, decisive) -> {
+            (rollout, kind) -> {
               // Ranked before the event is sent, so that the reconcile it causes is ranked.
-              reconcileThreads.roundFinished(rollout, decisive);
-              reconciler.wake(rollout, decisive);
+              reconcileThreads.roundFinished(rollout, kind);
+              reconciler.wake(rollout, kind);
             },
             metrics::measurementStarted);
     reconciler.useScheduler(scheduler);

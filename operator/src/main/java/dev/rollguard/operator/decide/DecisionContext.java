@@ -12,6 +12,7 @@ import dev.rollguard.operator.api.RolloutSpec;
 import dev.rollguard.operator.api.RolloutStatus;
 import dev.rollguard.operator.api.StatusJson;
 import dev.rollguard.operator.measure.MeasurementRequest;
+import dev.rollguard.operator.measure.MeasurementRound;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ final class DecisionContext {
   private final List<Duration> rechecks = new ArrayList<>();
   private MeasurementRequest measurement;
   private RoundOutlook outlook;
+  private BreachOutlook breachOutlook;
 
   /** A measurement round was applied: MetricsAvailable follows the guards' verdicts. */
   boolean measured;
@@ -161,6 +163,12 @@ final class DecisionContext {
   void measure(MeasurementRequest request) {
     this.measurement = request;
     this.outlook = null;
+    this.breachOutlook =
+        request.purpose() == MeasurementRound.Purpose.ANALYSIS
+                && status.analysis != null
+                && request.revision().equals(status.analysis.revision)
+            ? BreachOutlook.of(spec.guards, status.analysis).orElse(null)
+            : null;
   }
 
   /** Which results of the measurement just asked for would decide nothing. */
@@ -176,7 +184,8 @@ final class DecisionContext {
         List.copyOf(notices),
         Optional.ofNullable(measurement),
         recheck,
-        Optional.ofNullable(outlook));
+        Optional.ofNullable(outlook),
+        Optional.ofNullable(breachOutlook));
   }
 
   private static RolloutStatus copy(RolloutStatus status) {

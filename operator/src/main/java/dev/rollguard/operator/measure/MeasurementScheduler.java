@@ -46,7 +46,7 @@ public final class MeasurementScheduler implements AutoCloseable {
       ScheduledExecutorService timer,
       Clock clock,
       Consumer<ResourceID> wake) {
-    this(source, timer, clock, (rollout, decisive) -> wake.accept(rollout), late -> {});
+    this(source, timer, clock, (rollout, kind) -> wake.accept(rollout), late -> {});
   }
 
   /**
@@ -98,6 +98,20 @@ public final class MeasurementScheduler implements AutoCloseable {
       MeasurementRequest request,
       Supplier<MeasurementJob> job,
       Predicate<MeasurementRound> quiet) {
+    schedule(rollout, request, job, quiet, round -> false);
+  }
+
+  /**
+   * As {@link #schedule(ResourceID, MeasurementRequest, Supplier, Predicate)}, also saying which
+   * results breach a guard: such a round is delivered as one that may roll back, so that its
+   * reconcile comes before every other (a deploy wave's baselines and first verdicts among them).
+   */
+  public void schedule(
+      ResourceID rollout,
+      MeasurementRequest request,
+      Supplier<MeasurementJob> job,
+      Predicate<MeasurementRound> quiet,
+      Predicate<MeasurementRound> breaching) {
     MeasurementJob last = delivered.get(rollout);
     if (last != null && last.request().equals(request)) {
       return;
@@ -107,13 +121,14 @@ public final class MeasurementScheduler implements AutoCloseable {
         (id, current) -> {
           if (current != null && current.job.request().equals(request)) {
             current.quiet = quiet;
+            current.breaching = breaching;
             return current;
           }
           if (current != null) {
             current.future.cancel(false);
           }
           long delay = Math.max(0, Duration.between(clock.instant(), request.due()).toMillis());
-          Scheduled next = new Scheduled(job.get(), quiet);
+          Scheduled next = new Scheduled(job.get(), quiet, breaching);
           next.future = timer.schedule(() -> run(id, next), delay, TimeUnit.MILLISECONDS);
           return next;
         });
@@ -230,7 +245,7 @@ public final class MeasurementScheduler implements AutoCloseable {
               MeasurementRound round =
                   new MeasurementRound(
                       job.request().purpose(), job.request().revision(), at, results, trendResults);
-              deliver(rollout, round, !isQuiet(entry.quiet, round));
+              deliver(rollout, round, kind(entry, round));
             });
   }
 
@@ -256,16 +271,22 @@ public final class MeasurementScheduler implements AutoCloseable {
                     Optional.of("limitQuery: " + ((Measurement.Inconclusive) limit).reason())));
   }
 
-  /** A predicate that fails counts the round as one that may decide: never delayed by mistake. */
-  private static boolean isQuiet(Predicate<MeasurementRound> quiet, MeasurementRound round) {
+  /**
+   * A predicate that fails counts the round as one that may decide (neither quiet nor breaching):
+   * never delayed by mistake.
+   */
+  private static RoundKind kind(Scheduled entry, MeasurementRound round) {
     try {
-      return quiet.test(round);
+      if (entry.breaching.test(round)) {
+        return RoundKind.MAY_ROLL_BACK;
+      }
+      return entry.quiet.test(round) ? RoundKind.QUIET : RoundKind.MAY_DECIDE;
     } catch (RuntimeException e) {
-      return false;
+      return RoundKind.MAY_DECIDE;
     }
   }
 
-  private void deliver(ResourceID rollout, MeasurementRound round, boolean decisive) {
+  private void deliver(ResourceID rollout, MeasurementRound round, RoundKind kind) {
     List<MeasurementRound> rounds = inbox.computeIfAbsent(rollout, id -> new ArrayList<>());
     synchronized (rounds) {
       rounds.add(round);
@@ -274,7 +295,7 @@ public final class MeasurementScheduler implements AutoCloseable {
       }
     }
     inbox.putIfAbsent(rollout, rounds);
-    wake.delivered(rollout, decisive);
+    wake.delivered(rollout, kind);
   }
 
   @Override
@@ -287,10 +308,15 @@ public final class MeasurementScheduler implements AutoCloseable {
     final MeasurementJob job;
     volatile ScheduledFuture<?> future;
     volatile Predicate<MeasurementRound> quiet;
+    volatile Predicate<MeasurementRound> breaching;
 
-    Scheduled(MeasurementJob job, Predicate<MeasurementRound> quiet) {
+    Scheduled(
+        MeasurementJob job,
+        Predicate<MeasurementRound> quiet,
+        Predicate<MeasurementRound> breaching) {
       this.job = job;
       this.quiet = quiet;
+      this.breaching = breaching;
     }
   }
 
@@ -298,9 +324,8 @@ public final class MeasurementScheduler implements AutoCloseable {
   @FunctionalInterface
   public interface Delivery {
     /**
-     * @param decisive the round may decide something; false when its results are ones the decider
-     *     said in advance would only refresh values
+     * @param kind what the round may decide, judged from its results by the decider's outlook
      */
-    void delivered(ResourceID rollout, boolean decisive);
+    void delivered(ResourceID rollout, RoundKind kind);
   }
 }

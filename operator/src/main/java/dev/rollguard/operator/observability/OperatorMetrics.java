@@ -115,8 +115,9 @@ public final class OperatorMetrics {
     reconcileSteps =
         seconds(
                 "rollguard_reconcile_step_seconds",
-                "Where a reconcile's time goes, by step: queued (a finished measurement round that"
-                    + " may decide something waiting for its reconcile to start), queued_quiet (the"
+                "Where a reconcile's time goes, by step: queued_breaching (a finished measurement"
+                    + " round in which a guard breaches waiting for its reconcile to start), queued"
+                    + " (the same for a round that may decide something else), queued_quiet (the"
                     + " same for a round in which every guard passed again), changes (the"
                     + " Deployment changes a decision makes, e.g. a rollback's restore),"
                     + " status_write (the Rollout status update).",
@@ -219,7 +220,10 @@ public final class OperatorMetrics {
     reconcileDuration.observe(seconds(duration));
   }
 
-  /** One step of a reconcile took {@code duration}: queued, queued_quiet, changes, status_write. */
+  /**
+   * One step of a reconcile took {@code duration}: queued_breaching, queued, queued_quiet, changes,
+   * status_write.
+   */
   public void reconcileStep(String step, Duration duration) {
     reconcileSteps.labelValues(step).observe(duration.toNanos() / 1e9);
   }

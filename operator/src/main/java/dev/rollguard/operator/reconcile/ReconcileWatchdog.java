@@ -1,5 +1,6 @@
 package dev.rollguard.operator.reconcile;
 
+import dev.rollguard.operator.measure.RoundKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +28,11 @@ final class ReconcileWatchdog {
   private final Duration limit;
   private final Map<ResourceID, Wake> waiting = new ConcurrentHashMap<>();
 
-  /** The first wake not yet followed by a reconcile, and whether every wake since was quiet. */
-  private record Wake(Instant at, boolean onlyQuiet) {}
+  /**
+   * The first wake not yet followed by a reconcile, whether every wake since was quiet, and whether
+   * any was a round with a breach.
+   */
+  private record Wake(Instant at, boolean onlyQuiet, boolean anyBreaching) {}
 
   ReconcileWatchdog(Clock clock, Duration limit) {
     this.clock = clock;
@@ -47,14 +51,35 @@ final class ReconcileWatchdog {
    * again) or not; the wait counts as quiet only while every wake since the last attempt was.
    */
   void woken(ResourceID rollout, boolean quiet) {
-    waiting.merge(
-        rollout,
-        new Wake(clock.instant(), quiet),
-        (first, next) -> new Wake(first.at(), first.onlyQuiet() && next.onlyQuiet()));
+    woken(rollout, quiet ? RoundKind.QUIET : RoundKind.MAY_DECIDE);
   }
 
-  /** How long a Rollout waited for its reconcile, and whether only quiet rounds woke it. */
-  record Waited(Duration duration, boolean quiet) {}
+  /** As {@link #woken(ResourceID, boolean)}, by a round of this kind. */
+  void woken(ResourceID rollout, RoundKind kind) {
+    waiting.merge(
+        rollout,
+        new Wake(clock.instant(), kind == RoundKind.QUIET, kind == RoundKind.MAY_ROLL_BACK),
+        (first, next) ->
+            new Wake(
+                first.at(),
+                first.onlyQuiet() && next.onlyQuiet(),
+                first.anyBreaching() || next.anyBreaching()));
+  }
+
+  /**
+   * How long a Rollout waited for its reconcile, whether only quiet rounds woke it, and whether a
+   * round with a breach did.
+   */
+  record Waited(Duration duration, boolean quiet, boolean breaching) {
+    Waited(Duration duration, boolean quiet) {
+      this(duration, quiet, false);
+    }
+
+    /** The name of the wait in {@code rollguard_reconcile_step_seconds}. */
+    String step() {
+      return breaching ? "queued_breaching" : quiet ? "queued_quiet" : "queued";
+    }
+  }
 
   /**
    * A reconcile of this Rollout started (or it was deleted); returns how long it waited since it
@@ -62,7 +87,12 @@ final class ReconcileWatchdog {
    */
   Optional<Waited> attempted(ResourceID rollout) {
     return Optional.ofNullable(waiting.remove(rollout))
-        .map(wake -> new Waited(Duration.between(wake.at(), clock.instant()), wake.onlyQuiet()));
+        .map(
+            wake ->
+                new Waited(
+                    Duration.between(wake.at(), clock.instant()),
+                    wake.onlyQuiet(),
+                    wake.anyBreaching()));
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.rollguard.operator.decide.WorkloadState;
 import dev.rollguard.operator.measure.MeasurementJobs;
 import dev.rollguard.operator.measure.MeasurementRound;
 import dev.rollguard.operator.measure.MeasurementScheduler;
+import dev.rollguard.operator.measure.RoundKind;
 import dev.rollguard.operator.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -122,15 +123,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   /** Handed to the scheduler: a finished round becomes an event for its Rollout. */
   public void wake(ResourceID rollout) {
-    wake(rollout, true);
+    wake(rollout, RoundKind.MAY_DECIDE);
   }
 
-  /**
-   * As {@link #wake(ResourceID)}; {@code decisive} says whether the round may decide something, for
-   * the queued time's metric.
-   */
-  public void wake(ResourceID rollout, boolean decisive) {
-    watchdog.woken(rollout, !decisive);
+  /** As {@link #wake(ResourceID)}; {@code kind} names the queued time in the step metric. */
+  public void wake(ResourceID rollout, RoundKind kind) {
+    watchdog.woken(rollout, kind);
     wakeups.propagateEvent(rollout);
   }
 
@@ -178,10 +176,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
     watchdog
         .attempted(ResourceID.fromResource(rollout))
-        .ifPresent(
-            waited ->
-                metrics.reconcileStep(
-                    waited.quiet() ? "queued_quiet" : "queued", waited.duration()));
+        .ifPresent(waited -> metrics.reconcileStep(waited.step(), waited.duration()));
     long started = System.nanoTime();
     boolean success = false;
     try {
@@ -262,7 +257,11 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
                     id,
                     request,
                     () -> jobs.jobFor(rollout, decision.status(), request),
-                    decision.outlook().<Predicate<MeasurementRound>>map(o -> o).orElse(r -> false)),
+                    decision.outlook().<Predicate<MeasurementRound>>map(o -> o).orElse(r -> false),
+                    decision
+                        .breachOutlook()
+                        .<Predicate<MeasurementRound>>map(o -> o)
+                        .orElse(r -> false)),
             () -> scheduler.cancel(id));
     Rollout current = rollout;
     StatusWritePolicy.Write write = statusWrites.decide(rollout.getStatus(), decision);

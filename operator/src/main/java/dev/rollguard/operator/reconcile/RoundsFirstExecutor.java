@@ -1,5 +1,6 @@
 package dev.rollguard.operator.reconcile;
 
+import dev.rollguard.operator.measure.RoundKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -17,14 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reconcile threads, in three ranks. First a Rollout whose finished measurement round may
- * decide something (a breach, a verdict change, missing data, the end of the bake time); then one
- * whose round was quiet (every guard passed again, as before: only values change, and their write
- * is deferred); then routine work (Deployment status churn, periodic resyncs, adoption). In a
- * deploy wave at 5,000 Rollouts rounds otherwise waited seconds in one FIFO queue behind reconciles
- * that decide nothing, and at 10,000 the quiet rounds of 2,000 analysing Rollouts (130 a second)
- * crowded the few that breach. Within each rank the order stays first come, first served, so lower
- * ranks are delayed only while higher ones are waiting.
+ * The reconcile threads, in four ranks. First a Rollout whose finished measurement round has a
+ * guard breaching (it may roll back); then one whose round may decide something else (a first
+ * verdict, a baseline, missing data, the end of the bake time); then one whose round was quiet
+ * (every guard passed again, as before: only values change, and their write is deferred); then
+ * routine work (Deployment status churn, periodic resyncs, adoption). In a deploy wave at 5,000
+ * Rollouts rounds otherwise waited seconds in one FIFO queue behind reconciles that decide nothing,
+ * and at 10,000 the quiet rounds of 2,000 analysing Rollouts (130 a second) crowded the few that
+ * breach. At 10,000 the baselines and first verdicts of a wave's new deploys still shared the first
+ * rank with the breaching rounds and delayed rollbacks by seconds, hence a rank of their own for
+ * rounds with a breach. Within each rank the order stays first come, first served, so lower ranks
+ * are delayed only while higher ones are waiting.
  *
  * <p>A thread starts only when work arrives and every running thread is busy, and stops after
  * {@link #IDLE_THREAD_LIFETIME} without work. A plain pool of fixed size starts a new thread for
@@ -43,7 +47,9 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
 
   /** The order of work, highest first. */
   private enum Rank {
-    /** A finished round that may decide something. */
+    /** A finished round in which a guard breaches: it may roll back. */
+    BREACHING_ROUND,
+    /** A finished round that may decide something else. */
     DECISIVE_ROUND,
     /** A finished round in which every guard passed again, as before. */
     QUIET_ROUND,
@@ -120,19 +126,25 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
 
   /**
    * A measurement round finished for this Rollout: its next reconcile goes ahead of routine work,
-   * and ahead of quiet rounds when {@code decisive}. Called before the Rollout's event is sent, so
-   * that the task it causes is ranked; a lower-ranked task of the Rollout already queued (which
-   * will read the round when it runs) moves up too.
+   * ahead of quiet rounds when it may decide something, and ahead of everything when a guard
+   * breaches in it. Called before the Rollout's event is sent, so that the task it causes is
+   * ranked; a lower-ranked task of the Rollout already queued (which will read the round when it
+   * runs) moves up too.
    */
-  public void roundFinished(ResourceID rollout, boolean decisive) {
-    Rank rank = decisive ? Rank.DECISIVE_ROUND : Rank.QUIET_ROUND;
+  public void roundFinished(ResourceID rollout, RoundKind kind) {
+    Rank rank =
+        switch (kind) {
+          case MAY_ROLL_BACK -> Rank.BREACHING_ROUND;
+          case MAY_DECIDE -> Rank.DECISIVE_ROUND;
+          case QUIET -> Rank.QUIET_ROUND;
+        };
     Rank waiting = roundsWaiting.merge(rollout, rank, RoundsFirstExecutor::higher);
     Ranked queued = queuedBelowFirst.get(rollout);
     // Only if it is still queued: a worker may have taken it meanwhile, and then it runs as it is.
     if (queued != null && waiting.compareTo(queued.rank) < 0 && getQueue().remove(queued)) {
       queuedBelowFirst.remove(rollout, queued);
       Ranked promoted = queued.promotedTo(waiting);
-      if (promoted.rank != Rank.DECISIVE_ROUND) {
+      if (promoted.rank != Rank.BREACHING_ROUND) {
         queuedBelowFirst.put(rollout, promoted);
       }
       queue.queue(promoted);
@@ -154,7 +166,7 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
     ResourceID rollout = rolloutOf(task);
     Rank rank = rollout == null ? Rank.ROUTINE : roundsWaiting.getOrDefault(rollout, Rank.ROUTINE);
     Ranked ranked = new Ranked(task, rollout, rank, arrivals.incrementAndGet());
-    if (rollout != null && rank != Rank.DECISIVE_ROUND) {
+    if (rollout != null && rank != Rank.BREACHING_ROUND) {
       queuedBelowFirst.put(rollout, ranked);
     }
     super.execute(ranked);

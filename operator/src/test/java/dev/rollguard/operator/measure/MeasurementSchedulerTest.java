@@ -131,7 +131,7 @@ class MeasurementSchedulerTest {
     var scheduler =
         scheduler(
             (rollout, decisive) ->
-                delivered.add(rollout.getName() + (decisive ? " decisive" : " quiet")));
+                delivered.add(rollout.getName() + (decisive.decisive() ? " decisive" : " quiet")));
     MeasurementJob due = job(NOW);
 
     scheduler.schedule(
@@ -160,9 +160,41 @@ class MeasurementSchedulerTest {
   }
 
   @Test
+  void aRoundWithABreachIsDeliveredAsOneThatMayRollBackAndAFailingJudgeCountsAsMayDecide() {
+    List<String> delivered = new CopyOnWriteArrayList<>();
+    var scheduler = scheduler((rollout, kind) -> delivered.add(rollout.getName() + " " + kind));
+    MeasurementJob due = job(NOW);
+    java.util.function.Predicate<MeasurementRound> breaching =
+        round -> round.results().get("errors") instanceof Measurement.Value v && v.value() >= 0.5;
+
+    // The round's value is 1.0 (see job): it breaches, whatever the quiet outlook says.
+    scheduler.schedule(
+        new ResourceID("breaching", "shop"), due.request(), () -> due, r -> true, breaching);
+    scheduler.schedule(
+        new ResourceID("passing", "shop"),
+        due.request(),
+        () -> due,
+        r -> false,
+        round -> round.results().get("errors") instanceof Measurement.Value v && v.value() > 5);
+    scheduler.schedule(
+        new ResourceID("unknown", "shop"),
+        due.request(),
+        () -> due,
+        r -> true,
+        round -> {
+          throw new IllegalStateException("outlook failed");
+        });
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 3);
+    assertThat(delivered)
+        .containsExactlyInAnyOrder(
+            "breaching MAY_ROLL_BACK", "passing MAY_DECIDE", "unknown MAY_DECIDE");
+  }
+
+  @Test
   void askingAgainForTheSameRoundReplacesItsOutlook() {
     List<Boolean> decisive = new CopyOnWriteArrayList<>();
-    var scheduler = scheduler((rollout, d) -> decisive.add(d));
+    var scheduler = scheduler((rollout, d) -> decisive.add(d.decisive()));
     ResourceID rollout = new ResourceID("api", "shop");
     MeasurementJob later = job(NOW.plusMillis(300));
 

@@ -2,6 +2,7 @@ package dev.rollguard.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rollguard.operator.measure.RoundKind;
 import dev.rollguard.testing.MovableClock;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
@@ -66,5 +67,20 @@ class ReconcileWatchdogTest {
         .contains(new ReconcileWatchdog.Waited(Duration.ofSeconds(2), false));
 
     assertThat(watchdog.attempted(web)).isEmpty();
+  }
+
+  @Test
+  void aWaitCountsAsBreachingWhenAnyWakeSinceTheLastAttemptWasARoundWithABreach() {
+    watchdog.woken(web, RoundKind.QUIET);
+    clock.advance(Duration.ofSeconds(1));
+    watchdog.woken(web, RoundKind.MAY_ROLL_BACK);
+    watchdog.woken(web, RoundKind.QUIET);
+    clock.advance(Duration.ofSeconds(1));
+    ReconcileWatchdog.Waited waited = watchdog.attempted(web).orElseThrow();
+
+    assertThat(waited).isEqualTo(new ReconcileWatchdog.Waited(Duration.ofSeconds(2), false, true));
+    assertThat(waited.step()).isEqualTo("queued_breaching");
+    assertThat(new ReconcileWatchdog.Waited(Duration.ZERO, true).step()).isEqualTo("queued_quiet");
+    assertThat(new ReconcileWatchdog.Waited(Duration.ZERO, false).step()).isEqualTo("queued");
   }
 }

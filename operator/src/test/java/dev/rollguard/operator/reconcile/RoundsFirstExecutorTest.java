@@ -3,6 +3,7 @@ package dev.rollguard.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollguard.operator.measure.RoundKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +67,7 @@ class RoundsFirstExecutorTest {
     occupyTheOnlyThread();
     executor.execute(new Reconcile("routine-1"));
     executor.execute(new Reconcile("routine-2"));
-    executor.roundFinished(new ResourceID("breaching", "apps"), true);
+    executor.roundFinished(new ResourceID("breaching", "apps"), RoundKind.MAY_DECIDE);
     executor.execute(new Reconcile("breaching"));
     executor.execute(new Reconcile("routine-3"));
 
@@ -89,7 +90,7 @@ class RoundsFirstExecutorTest {
     assertThat(executor.getQueue().size()).isEqualTo(3);
 
     // The SDK sends no second task while one is queued for the Rollout: the queued one moves.
-    executor.roundFinished(new ResourceID("analysing", "apps"), true);
+    executor.roundFinished(new ResourceID("analysing", "apps"), RoundKind.MAY_DECIDE);
     assertThat(executor.getQueue().size()).isEqualTo(3);
 
     runQueuedWork();
@@ -102,7 +103,7 @@ class RoundsFirstExecutorTest {
 
   @Test
   void roundsRankFirstOnlyUntilTheirReconcileStarts() {
-    executor.roundFinished(new ResourceID("analysing", "apps"), true);
+    executor.roundFinished(new ResourceID("analysing", "apps"), RoundKind.MAY_DECIDE);
     executor.execute(new Reconcile("analysing"));
     await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("analysing"));
 
@@ -123,9 +124,9 @@ class RoundsFirstExecutorTest {
   void aQuietRoundGoesAheadOfRoutineWorkButBehindARoundThatMayDecide() {
     occupyTheOnlyThread();
     executor.execute(new Reconcile("routine-1"));
-    executor.roundFinished(new ResourceID("passing", "apps"), false);
+    executor.roundFinished(new ResourceID("passing", "apps"), RoundKind.QUIET);
     executor.execute(new Reconcile("passing"));
-    executor.roundFinished(new ResourceID("breaching", "apps"), true);
+    executor.roundFinished(new ResourceID("breaching", "apps"), RoundKind.MAY_DECIDE);
     executor.execute(new Reconcile("breaching"));
     executor.execute(new Reconcile("routine-2"));
 
@@ -139,17 +140,57 @@ class RoundsFirstExecutorTest {
   }
 
   @Test
+  void aBreachingRoundGoesAheadOfRoundsThatMayDecideSomethingElse() {
+    occupyTheOnlyThread();
+    executor.roundFinished(new ResourceID("baseline-1", "apps"), RoundKind.MAY_DECIDE);
+    executor.execute(new Reconcile("baseline-1"));
+    executor.roundFinished(new ResourceID("passing", "apps"), RoundKind.QUIET);
+    executor.execute(new Reconcile("passing"));
+    executor.roundFinished(new ResourceID("breaching", "apps"), RoundKind.MAY_ROLL_BACK);
+    executor.execute(new Reconcile("breaching"));
+    executor.roundFinished(new ResourceID("baseline-2", "apps"), RoundKind.MAY_DECIDE);
+    executor.execute(new Reconcile("baseline-2"));
+
+    runQueuedWork();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(ran)
+                    .containsExactly("breaching", "baseline-1", "baseline-2", "passing"));
+  }
+
+  @Test
+  void aQueuedRoundMovesUpWhenABreachingRoundFinishesForItsRollout() {
+    occupyTheOnlyThread();
+    executor.roundFinished(new ResourceID("baseline", "apps"), RoundKind.MAY_DECIDE);
+    executor.execute(new Reconcile("baseline"));
+    executor.roundFinished(new ResourceID("analysing", "apps"), RoundKind.MAY_DECIDE);
+    executor.execute(new Reconcile("analysing"));
+
+    executor.roundFinished(new ResourceID("analysing", "apps"), RoundKind.MAY_ROLL_BACK);
+    assertThat(executor.getQueue().size()).isEqualTo(2);
+
+    runQueuedWork();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(ran).containsExactly("analysing", "baseline"));
+  }
+
+  @Test
   void aQueuedQuietRoundMovesUpWhenARoundThatMayDecideFinishesForItsRollout() {
     occupyTheOnlyThread();
-    executor.roundFinished(new ResourceID("early", "apps"), false);
+    executor.roundFinished(new ResourceID("early", "apps"), RoundKind.QUIET);
     executor.execute(new Reconcile("early"));
-    executor.roundFinished(new ResourceID("analysing", "apps"), false);
+    executor.roundFinished(new ResourceID("analysing", "apps"), RoundKind.QUIET);
     executor.execute(new Reconcile("analysing"));
     executor.execute(new Reconcile("routine-1"));
 
-    executor.roundFinished(new ResourceID("analysing", "apps"), true);
+    executor.roundFinished(new ResourceID("analysing", "apps"), RoundKind.MAY_DECIDE);
     // A quiet round after a decisive one does not lower its rank.
-    executor.roundFinished(new ResourceID("analysing", "apps"), false);
+    executor.roundFinished(new ResourceID("analysing", "apps"), RoundKind.QUIET);
     assertThat(executor.getQueue().size()).isEqualTo(3);
 
     runQueuedWork();
@@ -231,7 +272,7 @@ class RoundsFirstExecutorTest {
   void aRolloutMovedUpAfterEveryThreadStoppedStillRuns() throws Exception {
     RoundsFirstExecutor pool = new RoundsFirstExecutor(2, Thread::new, Duration.ofMillis(200));
     try {
-      pool.roundFinished(new ResourceID("analysing", "apps"), true);
+      pool.roundFinished(new ResourceID("analysing", "apps"), RoundKind.MAY_DECIDE);
       pool.execute(new Reconcile("analysing"));
       await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("analysing"));
       await().atMost(Duration.ofSeconds(10)).until(() -> pool.getPoolSize() == 0);
