@@ -214,7 +214,7 @@ final class ArgoRun {
               number, WAVE_BOUND.toMinutes(), progress.get()));
     }
     double seconds = (System.nanoTime() - sending) / 1e9;
-    Sample after = Sample.read(argo, server);
+    Sample after = Sample.readAfterTrailingWork(argo, server);
     SideWave wave =
         Sample.wave(
             before,

@@ -4,6 +4,7 @@ import dev.rollguard.bench.Results.SideIdle;
 import dev.rollguard.bench.Results.SideWave;
 import dev.rollguard.bench.Results.Spread;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +26,21 @@ record Sample(
     Map<String, Long> guardQueriesPer) {
 
   private static final double MIB = 1024 * 1024;
+
+  /**
+   * How long the work a wave caused may trail its end: Rollguard holds events for up to 5 s while
+   * rollbacks are in flight, and both controllers send events from a queue. The wave's closing
+   * sample waits this long (for every controller alike), so that work counts in the wave's figures.
+   * The window also holds a little idle work (Argo's lease renewals: 3 requests).
+   */
+  static final Duration TRAILING_WORK = Duration.ofSeconds(6);
+
+  /** The sample that closes a wave: read once {@link #TRAILING_WORK} has passed. */
+  static Sample readAfterTrailingWork(ControllerProcess controller, TableServer server)
+      throws IOException, InterruptedException {
+    Thread.sleep(TRAILING_WORK.toMillis());
+    return read(controller, server);
+  }
 
   static Sample read(ControllerProcess controller, TableServer server) throws IOException {
     return new Sample(
@@ -89,9 +105,9 @@ record Sample(
 
   /**
    * The wave's figures between {@code before} (taken before the wave's first request) and {@code
-   * after} (taken once every deploy was rolled back or promoted). {@code rolledBackAt} is when the
-   * benchmark's watch saw a breaching deploy's rollback (epoch millis); the breaching answers are
-   * the endpoint's own record of when it answered a breaching value.
+   * after} (taken {@link #TRAILING_WORK} after every deploy was rolled back or promoted). {@code
+   * rolledBackAt} is when the benchmark's watch saw a breaching deploy's rollback (epoch millis);
+   * the breaching answers are the endpoint's own record of when it answered a breaching value.
    */
   static SideWave wave(
       Sample before,

@@ -244,8 +244,8 @@ final class SizeRun {
                   + " the wave's figures include that load",
               number, notAvailable));
     }
+    Sample sampleAfter = Sample.readAfterTrailingWork(operator, server);
     Counters after = Counters.read(operator);
-    Sample sampleAfter = Sample.read(operator, server);
     Files.writeString(
         outDir.resolve("operator-metrics-" + size + "-wave" + number + ".txt"),
         operator.metricsPage());
