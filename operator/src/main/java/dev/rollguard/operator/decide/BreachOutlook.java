@@ -7,12 +7,10 @@ import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.decide.guard.GuardBounds;
 import dev.rollguard.operator.measure.MeasurementRound;
 import dev.rollguard.operator.measure.MeasurementRound.Purpose;
-import dev.rollguard.operator.measure.prometheus.Measurement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.function.Predicate;
 
 /**
@@ -53,15 +51,12 @@ public record BreachOutlook(
     if (round.purpose() != Purpose.ANALYSIS || !round.revision().equals(revision)) {
       return false;
     }
-    return bounds.stream().anyMatch(bound -> breaches(bound, round.results().get(bound.guard())));
-  }
-
-  private boolean breaches(GuardBounds bound, Measurement measured) {
-    if (!(measured instanceof Measurement.Value value)) {
-      return false;
-    }
-    Double baseline = baselines.get(bound.guard());
-    OptionalDouble base = baseline == null ? OptionalDouble.empty() : OptionalDouble.of(baseline);
-    return bound.evaluate(value.value(), base).verdict() == Verdict.Breach;
+    return bounds.stream()
+        .anyMatch(
+            bound ->
+                bound
+                    .verdictOn(round.results().get(bound.guard()), baselines.get(bound.guard()))
+                    .filter(Verdict.Breach::equals)
+                    .isPresent());
   }
 }

@@ -7,13 +7,11 @@ import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.decide.guard.GuardBounds;
 import dev.rollguard.operator.measure.MeasurementRound;
 import dev.rollguard.operator.measure.MeasurementRound.Purpose;
-import dev.rollguard.operator.measure.prometheus.Measurement;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.function.Predicate;
 
 /**
@@ -68,15 +66,12 @@ public record RoundOutlook(
         || round.results().size() != bounds.size()) {
       return false;
     }
-    return bounds.stream().allMatch(bound -> passes(bound, round.results().get(bound.guard())));
-  }
-
-  private boolean passes(GuardBounds bound, Measurement measured) {
-    if (!(measured instanceof Measurement.Value value)) {
-      return false;
-    }
-    Double baseline = baselines.get(bound.guard());
-    OptionalDouble base = baseline == null ? OptionalDouble.empty() : OptionalDouble.of(baseline);
-    return bound.evaluate(value.value(), base).verdict() == Verdict.Pass;
+    return bounds.stream()
+        .allMatch(
+            bound ->
+                bound
+                    .verdictOn(round.results().get(bound.guard()), baselines.get(bound.guard()))
+                    .filter(Verdict.Pass::equals)
+                    .isPresent());
   }
 }

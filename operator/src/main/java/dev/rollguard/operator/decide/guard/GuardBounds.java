@@ -2,8 +2,10 @@ package dev.rollguard.operator.decide.guard;
 
 import dev.rollguard.operator.api.GuardSpec;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
+import dev.rollguard.operator.measure.prometheus.Measurement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -69,5 +71,17 @@ public record GuardBounds(String guard, Double max, Double min, Increase maxIncr
               + " cannot be judged");
     }
     return new GuardEvaluation(Verdict.Pass, threshold, "");
+  }
+
+  /**
+   * The verdict on a measurement, as {@link #evaluate} gives it, against {@code baseline} when
+   * there is one; none for a measurement without a value.
+   */
+  public Optional<Verdict> verdictOn(Measurement measured, Double baseline) {
+    if (!(measured instanceof Measurement.Value value)) {
+      return Optional.empty();
+    }
+    OptionalDouble base = baseline == null ? OptionalDouble.empty() : OptionalDouble.of(baseline);
+    return Optional.of(evaluate(value.value(), base).verdict());
   }
 }

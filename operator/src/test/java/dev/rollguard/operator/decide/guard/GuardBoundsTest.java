@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rollguard.operator.api.GuardSpec;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
+import dev.rollguard.operator.measure.prometheus.Measurement;
+import java.time.Instant;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +102,20 @@ class GuardBoundsTest {
     assertThat(Numbers.format(0.05)).isEqualTo("0.05");
     assertThat(Numbers.format(12.3456)).isEqualTo("12.35");
     assertThat(Numbers.format(1234567)).isEqualTo("1235000");
+  }
+
+  @Test
+  void aMeasurementIsJudgedOnlyWhenItHasAValueAndAgainstTheBaselineWhenThereIsOne() {
+    GuardBounds db = bounds(150.0, null, "50%");
+    Instant at = Instant.parse("2026-12-07T12:00:00Z");
+
+    assertThat(db.verdictOn(new Measurement.Value(at, 130), 80.0)).contains(Verdict.Breach);
+    assertThat(db.verdictOn(new Measurement.Value(at, 130), null)).contains(Verdict.Pass);
+    assertThat(db.verdictOn(new Measurement.Value(at, 160), null)).contains(Verdict.Breach);
+    assertThat(
+            db.verdictOn(
+                new Measurement.Inconclusive(at, Measurement.Cause.UNREACHABLE, "down"), 80.0))
+        .isEmpty();
+    assertThat(db.verdictOn(null, 80.0)).isEmpty();
   }
 }
