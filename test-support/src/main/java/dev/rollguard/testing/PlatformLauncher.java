@@ -125,14 +125,35 @@ final class PlatformLauncher {
               + binaries
               + ": run e2e/platform/provision first");
     }
+    try {
+      return startedApiServer(version);
+    } catch (RuntimeException first) {
+      // Seen once in many runs: the API server process exited during its start (the library
+      // logged only that it stopped unexpectedly). A second start, on new ports, is given the
+      // chance; a second failure is reported.
+      LOG.warn("kube-apiserver did not start ({}); starting it once more", first.getMessage());
+      return startedApiServer(version);
+    }
+  }
+
+  private static KubeAPIServer startedApiServer(String version) {
     KubeAPIServer server =
         new KubeAPIServer(
             KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withApiServerVersion(version)
                 .withOfflineMode(true)
                 .build());
-    server.start();
-    return server;
+    try {
+      server.start();
+      return server;
+    } catch (RuntimeException e) {
+      try {
+        server.stop();
+      } catch (RuntimeException stopFailed) {
+        e.addSuppressed(stopFailed);
+      }
+      throw e;
+    }
   }
 
   private static Map<String, String> apiServerEnv(KubeAPIServer server, Path runDir) {
