@@ -1,16 +1,20 @@
 package dev.rollguard.operator.act;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /**
  * Rollbacks between their decision and their restore. Their writes wait on the API server like any
  * other request, and in a burst of rollbacks on a busy control plane each write took longer the
  * more requests shared it. So the writes that can wait a few seconds without changing anything a
  * decision depends on (the operator's events) hold back while a rollback is in flight: the API
- * server serves the rollbacks first.
+ * server serves the rollbacks first. Routine status writes make way too, in the reconciler.
  */
 public final class RollbacksInFlight {
 
   private final Object lock = new Object();
   private int inFlight;
+  private final List<Runnable> whenNone = new CopyOnWriteArrayList<>();
 
   /** A scope for one reconcile: {@link Scope#enter()} once it knows it is rolling back. */
   public Scope scope() {
@@ -28,6 +32,21 @@ public final class RollbacksInFlight {
         lock.wait(Math.max(1, left / 1_000_000));
       }
     }
+  }
+
+  /** Whether a rollback is in flight now. */
+  public boolean any() {
+    synchronized (lock) {
+      return inFlight > 0;
+    }
+  }
+
+  /**
+   * Runs {@code listener} each time the last rollback in flight ends, on the thread that ended it
+   * (so the listener must be quick and must not throw).
+   */
+  public void whenNoneInFlight(Runnable listener) {
+    whenNone.add(listener);
   }
 
   int inFlight() {
@@ -54,16 +73,26 @@ public final class RollbacksInFlight {
       }
     }
 
+    /** Whether this reconcile records or carries out a rollback. */
+    public boolean entered() {
+      return entered;
+    }
+
     @Override
     public void close() {
       if (!entered) {
         return;
       }
       entered = false;
+      boolean last;
       synchronized (lock) {
-        if (--inFlight == 0) {
+        last = --inFlight == 0;
+        if (last) {
           lock.notifyAll();
         }
+      }
+      if (last) {
+        whenNone.forEach(Runnable::run);
       }
     }
   }

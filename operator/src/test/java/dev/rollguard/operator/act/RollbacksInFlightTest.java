@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RollbacksInFlightTest {
@@ -65,6 +66,27 @@ class RollbacksInFlightTest {
     entered.close();
     entered.close();
     assertThat(rollbacks.inFlight()).isZero();
+  }
+
+  @Test
+  void listenersRunWhenTheLastRollbackEndsOnly() {
+    AtomicInteger runs = new AtomicInteger();
+    rollbacks.whenNoneInFlight(runs::incrementAndGet);
+    RollbacksInFlight.Scope first = rollbacks.scope();
+    RollbacksInFlight.Scope second = rollbacks.scope();
+    first.enter();
+    second.enter();
+    assertThat(rollbacks.any()).isTrue();
+
+    first.close();
+    assertThat(runs).hasValue(0);
+    second.close();
+    assertThat(runs).hasValue(1);
+    assertThat(rollbacks.any()).isFalse();
+
+    rollbacks.scope().close();
+    assertThat(runs).hasValue(1);
+    assertThat(first.entered()).isFalse();
   }
 
   private CompletableFuture<Void> waitFor(long deadlineNanos) {
