@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 
@@ -24,7 +26,8 @@ import java.util.List;
  * creating one object of each (Pods, Gateway routes, resource claims...): about 570 classes that
  * stay loaded for nothing (docs/benchmarks.md, memory at 100 Rollouts). Here only the kinds the
  * operator reads are registered; the client still reads any other kind it meets, through a generic
- * object converted to the type asked for.
+ * object converted to the type asked for. A kubeconfig file is read with this mapping too ({@link
+ * #kubeconfig}): the client's own reader builds its default mapping, scan included.
  */
 final class LeanSerialization {
 
@@ -46,6 +49,20 @@ final class LeanSerialization {
             Lease.class)
         .forEach(serialization::registerKubernetesResource);
     return serialization;
+  }
+
+  /**
+   * The client's configuration from the text of a kubeconfig file, made as {@code
+   * Config.fromKubeconfig(text)} makes it (an empty configuration merged with the file's current
+   * context), but parsed with {@code serialization}: {@code Config.fromKubeconfig} parses with the
+   * client's static default mapping, whose class-path scan loaded about 570 classes for nothing.
+   */
+  static Config kubeconfig(KubernetesSerialization serialization, String text) {
+    io.fabric8.kubernetes.api.model.Config file =
+        serialization.unmarshal(text, io.fabric8.kubernetes.api.model.Config.class);
+    Config config = Config.empty();
+    KubeConfigUtils.merge(config, null, file);
+    return config;
   }
 
   @JsonIgnoreProperties(value = "managedFields", ignoreUnknown = true)

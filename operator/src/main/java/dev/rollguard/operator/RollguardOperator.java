@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -255,20 +256,21 @@ public final class RollguardOperator implements AutoCloseable {
   }
 
   private static KubernetesClient buildClient(OperatorOptions options, OperatorMetrics metrics) {
+    KubernetesSerialization serialization = LeanSerialization.create();
     Optional<Config> config =
         options
             .kubeconfig()
             .map(
                 path -> {
                   try {
-                    return Config.fromKubeconfig(Files.readString(path));
+                    return LeanSerialization.kubeconfig(serialization, Files.readString(path));
                   } catch (IOException e) {
                     throw new UncheckedIOException("cannot read --kubeconfig " + path, e);
                   }
                 });
     KubernetesClientBuilder builder =
         new KubernetesClientBuilder()
-            .withKubernetesSerialization(LeanSerialization.create())
+            .withKubernetesSerialization(serialization)
             .withHttpClientFactory(new KubernetesHttpClients());
     config.ifPresent(builder::withConfig);
     builder.withHttpClientBuilderConsumer(

@@ -3,6 +3,7 @@ package dev.rollguard.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +44,55 @@ class LeanSerializationTest {
     assertThat(serialization.asJson(deployment))
         .doesNotContain("managedFields")
         .contains("\"checkout\"");
+  }
+
+  private static final String KUBECONFIG =
+      """
+      apiVersion: v1
+      kind: Config
+      current-context: staging
+      clusters:
+      - name: prod
+        cluster: {server: "https://prod.example:6443", certificate-authority-data: UFJPRA==}
+      - name: staging
+        cluster: {server: "https://staging.example:6443", insecure-skip-tls-verify: true}
+      users:
+      - name: admin
+        user: {client-certificate-data: Q0VSVA==, client-key-data: S0VZ}
+      - name: deployer
+        user: {token: s3cr3t}
+      contexts:
+      - name: prod
+        context: {cluster: prod, user: admin, namespace: shop}
+      - name: staging
+        context: {cluster: staging, user: deployer, namespace: rollouts}
+      """;
+
+  @Test
+  void readsAKubeconfigAsTheClientDoes() {
+    Config lean = LeanSerialization.kubeconfig(serialization, KUBECONFIG);
+    Config client = Config.fromKubeconfig(KUBECONFIG);
+
+    assertThat(lean.getMasterUrl()).isEqualTo("https://staging.example:6443/");
+    assertThat(lean.getNamespace()).isEqualTo("rollouts");
+    assertThat(lean.getAutoOAuthToken()).isEqualTo("s3cr3t");
+    assertThat(lean.isTrustCerts()).isTrue();
+    assertThat(lean.getCurrentContext().getName()).isEqualTo("staging");
+    assertThat(lean)
+        .usingRecursiveComparison()
+        .comparingOnlyFields(
+            "masterUrl",
+            "namespace",
+            "autoOAuthToken",
+            "oauthToken",
+            "trustCerts",
+            "disableHostnameVerification",
+            "caCertData",
+            "clientCertData",
+            "clientKeyData",
+            "username",
+            "currentContext",
+            "contexts")
+        .isEqualTo(client);
   }
 }

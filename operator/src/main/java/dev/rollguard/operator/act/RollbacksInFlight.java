@@ -1,8 +1,5 @@
 package dev.rollguard.operator.act;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 /**
  * Rollbacks between their decision and their restore. Their writes wait on the API server like any
  * other request, and in a burst of rollbacks on a busy control plane each write took longer the
@@ -14,7 +11,6 @@ public final class RollbacksInFlight {
 
   private final Object lock = new Object();
   private int inFlight;
-  private final List<Runnable> whenNone = new CopyOnWriteArrayList<>();
 
   /** A scope for one reconcile: {@link Scope#enter()} once it knows it is rolling back. */
   public Scope scope() {
@@ -39,14 +35,6 @@ public final class RollbacksInFlight {
     synchronized (lock) {
       return inFlight > 0;
     }
-  }
-
-  /**
-   * Runs {@code listener} each time the last rollback in flight ends, on the thread that ended it
-   * (so the listener must be quick and must not throw).
-   */
-  public void whenNoneInFlight(Runnable listener) {
-    whenNone.add(listener);
   }
 
   int inFlight() {
@@ -84,15 +72,10 @@ public final class RollbacksInFlight {
         return;
       }
       entered = false;
-      boolean last;
       synchronized (lock) {
-        last = --inFlight == 0;
-        if (last) {
+        if (--inFlight == 0) {
           lock.notifyAll();
         }
-      }
-      if (last) {
-        whenNone.forEach(Runnable::run);
       }
     }
   }

@@ -116,8 +116,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     this.statusWrites = new StatusWritePolicy(statusRefresh);
     this.rollbacks = rollbacks;
     this.holds = new StatusWriteHold(rollbacks);
-    // Held writes go out as soon as the last rollback in flight is done.
-    rollbacks.whenNoneInFlight(() -> holds.held().forEach(wakeups::propagateEvent));
   }
 
   /** The scheduler wakes a Rollout's reconcile when a measurement round finishes. */
