@@ -5,7 +5,7 @@ package dev.rollguard.operator.act;
  * other request, and in a burst of rollbacks on a busy control plane each write took longer the
  * more requests shared it. So the writes that can wait a few seconds without changing anything a
  * decision depends on (the operator's events) hold back while a rollback is in flight: the API
- * server serves the rollbacks first. Routine status writes make way too, in the reconciler.
+ * server serves the rollbacks first.
  */
 public final class RollbacksInFlight {
 
@@ -27,13 +27,6 @@ public final class RollbacksInFlight {
       while (inFlight > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
         lock.wait(Math.max(1, left / 1_000_000));
       }
-    }
-  }
-
-  /** Whether a rollback is in flight now. */
-  public boolean any() {
-    synchronized (lock) {
-      return inFlight > 0;
     }
   }
 
@@ -59,11 +52,6 @@ public final class RollbacksInFlight {
       synchronized (lock) {
         inFlight++;
       }
-    }
-
-    /** Whether this reconcile records or carries out a rollback. */
-    public boolean entered() {
-      return entered;
     }
 
     @Override

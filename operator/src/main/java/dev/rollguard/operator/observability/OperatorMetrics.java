@@ -120,9 +120,7 @@ public final class OperatorMetrics {
                     + " (the same for a round that may decide something else), queued_quiet (the"
                     + " same for a round in which every guard passed again), changes (the"
                     + " Deployment changes a decision makes, e.g. a rollback's restore),"
-                    + " status_write (the Rollout status update), status_held (how long a status"
-                    + " write that changes no Deployment waited for other Rollouts' rollbacks in"
-                    + " flight).",
+                    + " status_write (the Rollout status update).",
                 DELAY_BUCKETS)
             .labelNames("step")
             .register(registry);
@@ -224,7 +222,7 @@ public final class OperatorMetrics {
 
   /**
    * One step of a reconcile took {@code duration}: queued_breaching, queued, queued_quiet, changes,
-   * status_write, status_held.
+   * status_write.
    */
   public void reconcileStep(String step, Duration duration) {
     reconcileSteps.labelValues(step).observe(duration.toNanos() / 1e9);

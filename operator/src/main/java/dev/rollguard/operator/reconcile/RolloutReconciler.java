@@ -81,7 +81,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final Consumer<RolloutStatus> beforeStatusWrite;
   private final StatusWritePolicy statusWrites;
   private final RollbacksInFlight rollbacks;
-  private final StatusWriteHold holds;
   private final SimpleInboundEventSource<Rollout> wakeups =
       new SimpleInboundEventSource<>("wakeups");
   private volatile MeasurementScheduler scheduler;
@@ -115,7 +114,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     this.beforeStatusWrite = beforeStatusWrite;
     this.statusWrites = new StatusWritePolicy(statusRefresh);
     this.rollbacks = rollbacks;
-    this.holds = new StatusWriteHold(rollbacks);
   }
 
   /** The scheduler wakes a Rollout's reconcile when a measurement round finishes. */
@@ -206,12 +204,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
         // the act only follows a persisted decision.
         pass = observeDecideActOnce(pass.rollout(), context, rollback);
       }
-      Pass last = pass;
       UpdateControl<Rollout> control = UpdateControl.noUpdate();
-      // A held write looks again when its hold ends, not at the decision's own time: a decision
-      // due now would otherwise be held again at once, over and over.
-      last.heldFor()
-          .or(() -> last.decision().recheckAfter())
+      pass.decision()
+          .recheckAfter()
           .ifPresent(
               delay -> control.rescheduleAfter(delay.isZero() ? Duration.ofMillis(1) : delay));
       return control;
@@ -220,14 +215,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   /**
    * One observe → decide → act. {@code rollbackJustRecorded}: this pass wrote a pending rollback
-   * (stage RollingBack) into the status; the rollback itself is the next pass's act. {@code
-   * heldFor}: the status write made way for rollbacks in flight; look again after this long.
+   * (stage RollingBack) into the status; the rollback itself is the next pass's act.
    */
-  private record Pass(
-      Rollout rollout,
-      Decision decision,
-      boolean rollbackJustRecorded,
-      Optional<Duration> heldFor) {}
+  private record Pass(Rollout rollout, Decision decision, boolean rollbackJustRecorded) {}
 
   private Pass observeDecideActOnce(
       Rollout rollout, Context<Rollout> context, RollbacksInFlight.Scope rollback) {
@@ -276,14 +266,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     Rollout current = rollout;
     StatusWritePolicy.Write write = statusWrites.decide(rollout.getStatus(), decision);
     boolean statusChanged = write == StatusWritePolicy.Write.NOW;
-    if (!statusChanged) {
-      holds.settled(id);
-    } else {
-      Optional<Duration> held = holdWrite(id, decision, rollback);
-      if (held.isPresent()) {
-        // Nothing written, sent or acknowledged: the next reconcile decides again.
-        return new Pass(rollout, decision, false, held);
-      }
+    if (statusChanged) {
       beforeStatusWrite.accept(decision.status());
       long writing = System.nanoTime();
       // A full status update (not a merge patch): fields the decision cleared must go away.
@@ -308,21 +291,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     exportMetrics(rollout, decision.status());
     boolean rollbackJustRecorded =
         statusChanged && decision.status().pendingRollback != null && !rollbackWasPending;
-    return new Pass(current, decision, rollbackJustRecorded, Optional.empty());
-  }
-
-  /** How long to hold this status write for rollbacks in flight; empty to write it now. */
-  private Optional<Duration> holdWrite(
-      ResourceID id, Decision decision, RollbacksInFlight.Scope rollback) {
-    StatusWriteHold.Verdict due = holds.due(id, decision, rollback.entered());
-    if (due instanceof StatusWriteHold.Hold hold) {
-      return Optional.of(hold.recheck());
-    }
-    Duration held = ((StatusWriteHold.Write) due).held();
-    if (!held.isZero()) {
-      metrics.reconcileStep("status_held", held);
-    }
-    return Optional.empty();
+    return new Pass(current, decision, rollbackJustRecorded);
   }
 
   /**
@@ -379,7 +348,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
     ResourceID id = ResourceID.fromResource(rollout);
     watchdog.attempted(id);
-    holds.settled(id);
     scheduler.forget(id);
     metrics.forget(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
     // The Deployment is the user's: it stays as it is, except that a hold or a canary pause

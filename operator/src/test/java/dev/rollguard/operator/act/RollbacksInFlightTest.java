@@ -67,23 +67,6 @@ class RollbacksInFlightTest {
     assertThat(rollbacks.inFlight()).isZero();
   }
 
-  @Test
-  void aRollbackIsInFlightUntilTheLastScopeThatEnteredCloses() {
-    RollbacksInFlight.Scope first = rollbacks.scope();
-    RollbacksInFlight.Scope second = rollbacks.scope();
-    assertThat(rollbacks.any()).isFalse();
-    first.enter();
-    second.enter();
-    assertThat(rollbacks.any()).isTrue();
-    assertThat(first.entered()).isTrue();
-
-    first.close();
-    assertThat(rollbacks.any()).isTrue();
-    assertThat(first.entered()).isFalse();
-    second.close();
-    assertThat(rollbacks.any()).isFalse();
-  }
-
   private CompletableFuture<Void> waitFor(long deadlineNanos) {
     return CompletableFuture.runAsync(
         () -> {
