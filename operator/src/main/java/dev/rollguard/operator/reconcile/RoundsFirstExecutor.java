@@ -4,12 +4,9 @@ import dev.rollguard.operator.measure.RoundKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,12 +30,6 @@ import org.slf4j.LoggerFactory;
  * rounds with a breach. Within each rank the order stays first come, first served, so lower ranks
  * are delayed only while higher ones are waiting.
  *
- * <p>Rounds with a breach do not wait for one of these threads at all: they run in a lane of {@link
- * #BREACHING_LANE} threads of their own. A rank orders the queue, but a thread busy with a lower
- * rank's status write is not freed by it, and at 10,000 Rollouts the breaching rounds still waited
- * 0.25 s on average for a thread while all 50 waited on the API server. The operator SDK never runs
- * two reconciles of one Rollout at once, whichever thread runs them.
- *
  * <p>A thread starts only when work arrives and every running thread is busy, and stops after
  * {@link #IDLE_THREAD_LIFETIME} without work. A plain pool of fixed size starts a new thread for
  * every task until the pool is full, even with idle threads at hand, and its idle threads take work
@@ -53,9 +44,6 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoundsFirstExecutor.class);
   private static final Duration IDLE_THREAD_LIFETIME = Duration.ofSeconds(10);
-
-  /** Threads for rounds with a breach: started as they are needed, stopped when idle. */
-  static final int BREACHING_LANE = 8;
 
   /** The order of work, highest first. */
   private enum Rank {
@@ -75,7 +63,6 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
   private final AtomicLong arrivals = new AtomicLong();
   private final AtomicBoolean unrankedLogged = new AtomicBoolean();
   private final GrowWhenBusyQueue queue;
-  private final ThreadPoolExecutor breachingLane;
 
   public RoundsFirstExecutor(int threads, ThreadFactory threadFactory) {
     this(threads, threadFactory, IDLE_THREAD_LIFETIME);
@@ -104,16 +91,6 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
     queue.poolMayGrow(() -> live.count() < getMaximumPoolSize());
     this.queue = queue;
     allowCoreThreadTimeOut(true);
-    // Rare and short-lived work: a plain pool, its threads gone after a few idle seconds.
-    this.breachingLane =
-        new ThreadPoolExecutor(
-            BREACHING_LANE,
-            BREACHING_LANE,
-            idleThreadLifetime.toMillis(),
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            live.threads);
-    breachingLane.allowCoreThreadTimeOut(true);
   }
 
   /** Counts the pool's live threads without the executor's lock (see GrowWhenBusyQueue). */
@@ -167,11 +144,9 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
     if (queued != null && waiting.compareTo(queued.rank) < 0 && getQueue().remove(queued)) {
       queuedBelowFirst.remove(rollout, queued);
       Ranked promoted = queued.promotedTo(waiting);
-      if (promoted.rank == Rank.BREACHING_ROUND) {
-        breachingLane.execute(promoted);
-        return;
+      if (promoted.rank != Rank.BREACHING_ROUND) {
+        queuedBelowFirst.put(rollout, promoted);
       }
-      queuedBelowFirst.put(rollout, promoted);
       queue.queue(promoted);
       // Should every thread have stopped for idleness in between, one starts for it.
       prestartCoreThread();
@@ -191,34 +166,10 @@ public final class RoundsFirstExecutor extends ThreadPoolExecutor {
     ResourceID rollout = rolloutOf(task);
     Rank rank = rollout == null ? Rank.ROUTINE : roundsWaiting.getOrDefault(rollout, Rank.ROUTINE);
     Ranked ranked = new Ranked(task, rollout, rank, arrivals.incrementAndGet());
-    if (rank == Rank.BREACHING_ROUND) {
-      breachingLane.execute(ranked);
-      return;
-    }
-    if (rollout != null) {
+    if (rollout != null && rank != Rank.BREACHING_ROUND) {
       queuedBelowFirst.put(rollout, ranked);
     }
     super.execute(ranked);
-  }
-
-  @Override
-  public void shutdown() {
-    breachingLane.shutdown();
-    super.shutdown();
-  }
-
-  @Override
-  public List<Runnable> shutdownNow() {
-    List<Runnable> left = new ArrayList<>(breachingLane.shutdownNow());
-    left.addAll(super.shutdownNow());
-    return left;
-  }
-
-  @Override
-  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
-    return breachingLane.awaitTermination(timeout, unit)
-        && super.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private ResourceID rolloutOf(Runnable task) {
