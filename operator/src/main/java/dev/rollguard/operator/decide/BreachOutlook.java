@@ -51,12 +51,8 @@ public record BreachOutlook(
     if (round.purpose() != Purpose.ANALYSIS || !round.revision().equals(revision)) {
       return false;
     }
+    Optional<Verdict> breach = Optional.of(Verdict.Breach);
     return bounds.stream()
-        .anyMatch(
-            bound ->
-                bound
-                    .verdictOn(round.results().get(bound.guard()), baselines.get(bound.guard()))
-                    .filter(Verdict.Breach::equals)
-                    .isPresent());
+        .anyMatch(bound -> bound.verdictIn(round.results(), baselines).equals(breach));
   }
 }

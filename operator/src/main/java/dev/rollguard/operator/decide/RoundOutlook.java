@@ -66,12 +66,8 @@ public record RoundOutlook(
         || round.results().size() != bounds.size()) {
       return false;
     }
+    Optional<Verdict> pass = Optional.of(Verdict.Pass);
     return bounds.stream()
-        .allMatch(
-            bound ->
-                bound
-                    .verdictOn(round.results().get(bound.guard()), baselines.get(bound.guard()))
-                    .filter(Verdict.Pass::equals)
-                    .isPresent());
+        .allMatch(bound -> bound.verdictIn(round.results(), baselines).equals(pass));
   }
 }

@@ -5,6 +5,7 @@ import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.measure.prometheus.Measurement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -83,5 +84,14 @@ public record GuardBounds(String guard, Double max, Double min, Increase maxIncr
     }
     OptionalDouble base = baseline == null ? OptionalDouble.empty() : OptionalDouble.of(baseline);
     return Optional.of(evaluate(value.value(), base).verdict());
+  }
+
+  /**
+   * The verdict on this guard's result among {@code results}, against its baseline among {@code
+   * baselines} when there is one; none for a result missing or without a value.
+   */
+  public Optional<Verdict> verdictIn(
+      Map<String, Measurement> results, Map<String, Double> baselines) {
+    return verdictOn(results.get(guard), baselines.get(guard));
   }
 }

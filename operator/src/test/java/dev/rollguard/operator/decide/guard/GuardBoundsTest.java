@@ -7,6 +7,7 @@ import dev.rollguard.operator.api.GuardSpec;
 import dev.rollguard.operator.api.GuardStatus.Verdict;
 import dev.rollguard.operator.measure.prometheus.Measurement;
 import java.time.Instant;
+import java.util.Map;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
@@ -117,5 +118,17 @@ class GuardBoundsTest {
                 new Measurement.Inconclusive(at, Measurement.Cause.UNREACHABLE, "down"), 80.0))
         .isEmpty();
     assertThat(db.verdictOn(null, 80.0)).isEmpty();
+  }
+
+  @Test
+  void aRoundsResultIsJudgedAgainstThatGuardsBaseline() {
+    GuardBounds db = bounds(150.0, null, "50%");
+    Instant at = Instant.parse("2026-12-07T12:00:00Z");
+    Map<String, Measurement> results =
+        Map.of("db", new Measurement.Value(at, 130), "errors", new Measurement.Value(at, 1));
+
+    assertThat(db.verdictIn(results, Map.of("db", 80.0, "errors", 200.0))).contains(Verdict.Breach);
+    assertThat(db.verdictIn(results, Map.of("errors", 80.0))).contains(Verdict.Pass);
+    assertThat(db.verdictIn(Map.of("errors", new Measurement.Value(at, 1)), Map.of())).isEmpty();
   }
 }
