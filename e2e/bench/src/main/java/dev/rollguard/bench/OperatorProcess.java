@@ -47,6 +47,9 @@ final class OperatorProcess implements ControllerProcess {
                 "java",
                 // The options the container image uses (operator/jvm.options), then the heap.
                 "@" + jar.toAbsolutePath().getParent().getParent().resolve("jvm.options"),
+                // The class-data-sharing archive the build dumps beside the jar (the image has
+                // its own, at the path jvm.options names).
+                "-XX:SharedArchiveFile=" + sharedArchive(jar),
                 "-Xmx" + heap,
                 "-jar",
                 jar.toString(),
@@ -70,6 +73,13 @@ final class OperatorProcess implements ControllerProcess {
     builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
     Process process = builder.start();
     return new OperatorProcess(process, metricsPort, healthPort);
+  }
+
+  /** rollguard-operator.jar's archive: rollguard-operator.jsa in the same directory. */
+  static Path sharedArchive(Path jar) {
+    String name = jar.getFileName().toString();
+    return jar.toAbsolutePath()
+        .resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".jsa");
   }
 
   @Override

@@ -57,6 +57,10 @@ final class OperatorProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // The options the container image starts it with.
                 "@" + Tools.repo().resolve("operator/jvm.options"),
+                // The class-data-sharing archive the build dumps beside the jar (the image has
+                // its own, at the path jvm.options names).
+                "-XX:SharedArchiveFile="
+                    + Tools.repo().resolve("operator/target/rollguard-operator.jsa"),
                 "-Xmx256m",
                 "-jar",
                 jar.toString(),

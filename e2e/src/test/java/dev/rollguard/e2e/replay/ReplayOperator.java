@@ -29,6 +29,10 @@ final class ReplayOperator implements AutoCloseable {
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   // The options the container image starts it with.
                   "@" + ReplayWorld.REPO.resolve("operator/jvm.options"),
+                  // The class-data-sharing archive the build dumps beside the jar (the image has
+                  // its own, at the path jvm.options names).
+                  "-XX:SharedArchiveFile="
+                      + ReplayWorld.REPO.resolve("operator/target/rollguard-operator.jsa"),
                   "-jar",
                   ReplayWorld.REPO.resolve("operator/target/rollguard-operator.jar").toString(),
                   "--kubeconfig",
