@@ -49,7 +49,8 @@ final class OperatorProcess implements ControllerProcess {
                 "@" + jar.toAbsolutePath().getParent().getParent().resolve("jvm.options"),
                 // The class-data-sharing archive the build dumps beside the jar (the image has
                 // its own, at the path jvm.options names).
-                "-XX:SharedArchiveFile=" + sharedArchive(jar),
+                "-XX:SharedArchiveFile="
+                    + jar.toAbsolutePath().resolveSibling("rollguard-operator.jsa"),
                 "-Xmx" + heap,
                 "-jar",
                 jar.toString(),
@@ -73,13 +74,6 @@ final class OperatorProcess implements ControllerProcess {
     builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
     Process process = builder.start();
     return new OperatorProcess(process, metricsPort, healthPort);
-  }
-
-  /** rollguard-operator.jar's archive: rollguard-operator.jsa in the same directory. */
-  static Path sharedArchive(Path jar) {
-    String name = jar.getFileName().toString();
-    return jar.toAbsolutePath()
-        .resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".jsa");
   }
 
   @Override

@@ -59,8 +59,7 @@ final class OperatorProcess implements AutoCloseable {
                 "@" + Tools.repo().resolve("operator/jvm.options"),
                 // The class-data-sharing archive the build dumps beside the jar (the image has
                 // its own, at the path jvm.options names).
-                "-XX:SharedArchiveFile="
-                    + Tools.repo().resolve("operator/target/rollguard-operator.jsa"),
+                "-XX:SharedArchiveFile=" + jar.resolveSibling("rollguard-operator.jsa"),
                 "-Xmx256m",
                 "-jar",
                 jar.toString(),
